@@ -1,0 +1,3 @@
+from sheriff.entry.cli import main
+
+main()

@@ -1,0 +1,118 @@
+"""Choose the lines that explain a failure, within a line budget.
+
+The primary finding gets most of the budget (its whole block if it fits, anchored at
+the line that proves it); the other findings get their anchor and a little of their
+block; what is left widens the primary block with its neighbours. With no finding at
+all, lines absent from a passing run, then the tail of the log, stand in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sheriff.core.logview import LogView
+from sheriff.core.model import Excerpt, Finding, LineRange
+
+DEFAULT_BUDGET = 50
+PRIMARY_SHARE = 0.7
+
+
+class _Selection:
+    def __init__(self, view: LogView, budget: int) -> None:
+        self.view = view
+        self.budget = budget
+        self.lines: set[int] = set()
+
+    @property
+    def left(self) -> int:
+        return self.budget - len(self.lines)
+
+    def add(self, number: int) -> bool:
+        if self.left <= 0 or number in self.lines or not self.view.has(number):
+            return False
+        self.lines.add(number)
+        return True
+
+    def add_all(self, numbers: Iterable[int], cap: int) -> None:
+        added = 0
+        for number in numbers:
+            if added >= cap or self.left <= 0:
+                return
+            if self.add(number):
+                added += 1
+
+
+def choose_excerpt(
+    view: LogView,
+    ranked: Sequence[Finding],
+    budget: int = DEFAULT_BUDGET,
+    novel: Sequence[int] | None = None,
+) -> Excerpt:
+    """The excerpt for findings already ranked primary-first."""
+    selection = _Selection(view, max(budget, 0))
+    if ranked:
+        _take_findings(selection, ranked, novel)
+    elif novel:
+        _take_novel(selection, novel)
+    _take_tail(selection)
+    return Excerpt(_to_ranges(selection.lines), budget)
+
+
+def _take_findings(
+    selection: _Selection, ranked: Sequence[Finding], novel: Sequence[int] | None
+) -> None:
+    primary, others = ranked[0], ranked[1:]
+    primary_cap = max(int(selection.budget * PRIMARY_SHARE), 1)
+    selection.add(primary.anchor)
+    selection.add_all(_block_lines(primary), primary_cap - 1)
+    per_other = max(2, selection.left // max(len(others), 1) // 2) if others else 0
+    for finding in others[:20]:
+        selection.add(finding.anchor)
+        selection.add_all(_block_lines(finding), per_other - 1)
+    if novel:
+        near = sorted(novel, key=lambda number: abs(number - primary.anchor))
+        selection.add_all(near, max(selection.left // 2, 0))
+    _widen(selection, primary)
+
+
+def _block_lines(finding: Finding) -> list[int]:
+    """The finding's lines, nearest its anchor first, later lines before earlier."""
+    lines = {number for first, last in finding.ranges for number in range(first, last + 1)}
+    return sorted(lines, key=lambda number: (abs(number - finding.anchor), -number))
+
+
+def _widen(selection: _Selection, primary: Finding) -> None:
+    """Spend the rest of the budget on the primary block's neighbourhood."""
+    first = min([primary.anchor, *(start for start, _ in primary.ranges)])
+    last = max([primary.anchor, *(end for _, end in primary.ranges)])
+    before, after = first - 1, last + 1
+    while selection.left > 0 and (before >= 1 or after <= selection.view.total_lines):
+        if selection.view.has(after):
+            selection.add(after)
+        after += 1
+        if selection.left > 0 and before >= 1 and (after - last) % 2 == 0:
+            selection.add(before)
+            before -= 1
+        if not selection.view.has(after) and not selection.view.has(before):
+            break
+
+
+def _take_novel(selection: _Selection, novel: Sequence[int]) -> None:
+    selection.add_all(reversed(novel), selection.budget)
+
+
+def _take_tail(selection: _Selection) -> None:
+    number = selection.view.total_lines
+    while selection.left > 0 and number >= 1 and selection.view.has(number):
+        selection.add(number)
+        number -= 1
+
+
+def _to_ranges(lines: set[int]) -> tuple[LineRange, ...]:
+    ranges: list[LineRange] = []
+    for number in sorted(lines):
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], number)
+        else:
+            ranges.append((number, number))
+    return tuple(ranges)

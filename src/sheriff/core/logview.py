@@ -1,0 +1,87 @@
+"""A sparse, read-only view of the log lines kept after scanning.
+
+Large logs are never held whole: the scanner keeps windows of lines around candidate
+lines, plus the head and tail of the log. ``LogView`` answers questions about those
+lines by their original 1-based number and says plainly when a line was not kept.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sheriff.core.noise import clean_line
+
+
+def decode(raw: bytes) -> str:
+    """Decode one raw line; invalid UTF-8 is tolerated, never fatal."""
+    return raw.decode("utf-8", "replace")
+
+
+@dataclass(slots=True)
+class Region:
+    """Consecutive kept lines: ``lines[0]`` is line number ``first``."""
+
+    first: int
+    lines: list[bytes]
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.lines) - 1
+
+
+@dataclass(slots=True)
+class LogView:
+    """Kept lines of one log, addressed by original line number."""
+
+    total_lines: int
+    regions: list[Region]
+    _starts: list[int] = field(default_factory=list, init=False)
+    _clean: dict[int, str] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.regions.sort(key=lambda region: region.first)
+        self._starts = [region.first for region in self.regions]
+
+    def raw(self, number: int) -> bytes | None:
+        """The raw bytes of a line, or None when the line was not kept."""
+        index = bisect_right(self._starts, number) - 1
+        if index < 0:
+            return None
+        region = self.regions[index]
+        if number > region.last:
+            return None
+        return region.lines[number - region.first]
+
+    def text(self, number: int) -> str | None:
+        """The cleaned text of a line (no colours, timestamps or CI markers)."""
+        cached = self._clean.get(number)
+        if cached is not None:
+            return cached
+        raw = self.raw(number)
+        if raw is None:
+            return None
+        cleaned = clean_line(decode(raw))
+        self._clean[number] = cleaned
+        return cleaned
+
+    def has(self, number: int) -> bool:
+        return self.raw(number) is not None
+
+    def span(self, first: int, last: int) -> Iterator[tuple[int, str]]:
+        """Kept lines in ``[first, last]`` with their cleaned text, in order."""
+        for number in range(max(first, 1), min(last, self.total_lines) + 1):
+            text = self.text(number)
+            if text is not None:
+                yield number, text
+
+    def kept_numbers(self) -> Iterator[int]:
+        for region in self.regions:
+            yield from range(region.first, region.last + 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LogView:
+        """A view that keeps every line: for small inputs and tests."""
+        lines = data.splitlines()
+        return cls(len(lines), [Region(1, lines)] if lines else [])

@@ -1,0 +1,99 @@
+"""Neutralise the noise CI systems add around the tools' own output.
+
+Colour codes, per-line timestamps and the fold/group markers of GitHub Actions, Travis,
+GitLab, Buildkite, Jenkins and Zuul say nothing about why a job failed, and they stop
+patterns anchored at the start of a line from matching. ``clean_line`` removes them;
+``step_marker`` reports the markers that name a step, so findings can say where they
+happened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erase line
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x1b"  # a lone ESC left by truncation
+)
+_TIMESTAMP = re.compile(
+    r"^\ufeff?(?:"
+    r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?"  # ISO
+    r"(?:\s+\|)?"  # Zuul/Ansible "ts | "
+    r"|\[\d\d:\d\d:\d\d(?:\.\d+)?\]"  # Jenkins timestamper [12:00:00]
+    r")[ \t]?"
+)
+_BUILDKITE_TS = re.compile(r"_bk;t=\d+\x07")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FOLD = re.compile(
+    r"^(?:travis_(?:fold|time):[a-z]+:[^\s]*\s*"
+    r"|section_(?:start|end):\d+:[\w.\-]+(?:\[[^\]]*\])?\s*"
+    r")"
+)
+_ACTIONS_MARKER = re.compile(
+    r"^##\[(?P<kind>group|endgroup|error|warning|notice|debug|section|command)\]"
+)
+_WORKFLOW_COMMAND = re.compile(r"^::(?P<kind>error|warning|notice|debug|group|endgroup)[^:]*::")
+_JENKINS_STAGE = re.compile(r"^\[Pipeline\] (?:\{ \((?P<stage>[^)]*)\)|.*)$")
+
+
+def strip_ansi(text: str) -> str:
+    """Remove terminal escape sequences."""
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
+def clean_line(text: str) -> str:
+    """Return the tool's own output of one log line, without CI decoration.
+
+    Idempotent: ``clean_line(clean_line(x)) == clean_line(x)``.
+    """
+    previous = None
+    while previous != text:
+        previous = text
+        text = _clean_once(text)
+    return text
+
+
+def _clean_once(text: str) -> str:
+    text = strip_ansi(text)
+    if "_bk;t=" in text:
+        text = _BUILDKITE_TS.sub("", text)
+    text = _TIMESTAMP.sub("", text, count=1)
+    text = _FOLD.sub("", text, count=1)
+    marker = _ACTIONS_MARKER.match(text)
+    if marker:
+        text = text[marker.end() :]
+    command = _WORKFLOW_COMMAND.match(text)
+    if command:
+        text = text[command.end() :]
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text.rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class StepMarker:
+    """A CI marker that opens (or closes) a named step or group."""
+
+    name: str
+    opens: bool
+
+
+def step_marker(text: str) -> StepMarker | None:
+    """Recognise a line that starts or ends a step, given the line without colours."""
+    bare = _TIMESTAMP.sub("", strip_ansi(text), count=1)
+    marker = _ACTIONS_MARKER.match(bare)
+    if marker and marker.group("kind") in {"group", "endgroup", "section"}:
+        return StepMarker(bare[marker.end() :].strip(), marker.group("kind") != "endgroup")
+    stage = _JENKINS_STAGE.match(bare)
+    if stage and stage.group("stage"):
+        return StepMarker(stage.group("stage"), True)
+    if bare.startswith(("section_start:", "travis_fold:start:")):
+        return StepMarker(bare.split(":", 2)[2].split("\r")[0].strip(), True)
+    return None
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip()

@@ -1,0 +1,74 @@
+"""Every parser Sheriff knows, and a way to run one on a log.
+
+The order of ``ALL_PARSERS`` does not matter: findings are ranked afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from sheriff.core.model import Finding
+from sheriff.core.parsers import (
+    dotnet,
+    e2e,
+    generic,
+    go,
+    infra,
+    javascript,
+    js_tools,
+    junit_xml,
+    jvm,
+    misc_tests,
+    native,
+    php,
+    python_tests,
+    python_tools,
+    ruby,
+    rust,
+    tap,
+)
+from sheriff.core.parsers.base import Parser
+from sheriff.core.scan import Hit, RuleSet, ScanResult, scan_bytes
+
+ALL_PARSERS: tuple[Parser, ...] = (
+    generic.PARSER,
+    infra.PARSER,
+    go.PARSER,
+    rust.PARSER,
+    native.PARSER,
+    python_tests.PARSER,
+    python_tools.PARSER,
+    javascript.PARSER,
+    js_tools.PARSER,
+    e2e.PARSER,
+    jvm.PARSER,
+    junit_xml.PARSER,
+    dotnet.PARSER,
+    ruby.PARSER,
+    php.PARSER,
+    tap.PARSER,
+    misc_tests.PARSER,
+)
+
+
+@cache
+def rule_set(parsers: tuple[Parser, ...] = ALL_PARSERS) -> RuleSet:
+    """The compiled rules of these parsers (compiled once per process)."""
+    return RuleSet([rule for parser in parsers for rule in parser.rules])
+
+
+def run_parsers(scan: ScanResult, parsers: Sequence[Parser] = ALL_PARSERS) -> list[Finding]:
+    """Hand every parser its own hits and collect the findings, in log order."""
+    findings: list[Finding] = []
+    for parser in parsers:
+        own: list[Hit] = [hit for hit in scan.hits if parser.owns(hit)]
+        if own:
+            findings.extend(parser.parse(scan.view, own))
+    findings.sort(key=lambda finding: finding.anchor)
+    return findings
+
+
+def parse_log(data: bytes, parsers: tuple[Parser, ...] = ALL_PARSERS) -> list[Finding]:
+    """Scan and parse a whole in-memory log with the given parsers (handy in tests)."""
+    return run_parsers(scan_bytes(data, rule_set(parsers)), parsers)

@@ -1,0 +1,144 @@
+"""What a parser is, and the small reading aids every parser shares.
+
+A parser declares ``rules`` (which lines it wants to see) and a ``parse`` function that
+turns its hits, read in the context the view kept, into findings. Parsers never see the
+raw input and never do I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sheriff.core.logview import LogView
+from sheriff.core.model import Finding, LineRange, Location
+from sheriff.core.scan import Hit, Rule
+
+ParseFunction = Callable[[LogView, Sequence[Hit]], list[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Parser:
+    """A family of related failure formats (one framework or tool family)."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    parse: ParseFunction
+
+    def owns(self, hit: Hit) -> bool:
+        return hit.rule.id.split(".", 1)[0] == self.name
+
+
+def rule(
+    rule_id: str,
+    trigger: str,
+    line: str | None = None,
+    *,
+    before: int = 30,
+    after: int = 60,
+    flags: int = 0,
+) -> Rule:
+    """Build a rule; ``line`` is compiled with stdlib ``re`` and matched on clean text."""
+    compiled = re.compile(line, flags) if line is not None else None
+    return Rule(rule_id, trigger, compiled, before, after)
+
+
+# Paths with a line number, as compilers, linters and stack traces print them.
+_LOCATION_PATTERNS = (
+    re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)'),  # Python traceback
+    re.compile(r"\((?P<path>[\w$.\-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"),  # JVM frame
+    re.compile(
+        r"(?<![\w/.\-])(?P<path>(?:[A-Za-z]:)?[\w.\-~@+/\\]*[\w\-]\.[A-Za-z][\w]{0,9})"
+        r"[:(](?P<line>\d+)(?:[:,]\d+)?\)?"
+    ),
+)
+_NOT_SOURCE = re.compile(r"^(?:https?|ftp|file)$|^\d+(?:\.\d+)+$|\.(?:com|org|net|io)$")
+
+
+def find_locations(text: str) -> list[Location]:
+    """Every ``path:line`` a line of text names, in order, without duplicates."""
+    found: list[Location] = []
+    for pattern in _LOCATION_PATTERNS:
+        for match in pattern.finditer(text):
+            path = match.group("path").strip()
+            if not path or _NOT_SOURCE.search(path) or "://" in text[: match.start() + 3][-3:]:
+                continue
+            location = Location(path, int(match.group("line")))
+            if location not in found:
+                found.append(location)
+        if found:
+            break
+    return found
+
+
+def locations_in(view: LogView, first: int, last: int, limit: int = 8) -> tuple[Location, ...]:
+    """Locations named in a span of lines, first ones first."""
+    found: list[Location] = []
+    for _, text in view.span(first, last):
+        for location in find_locations(text):
+            if location not in found:
+                found.append(location)
+                if len(found) >= limit:
+                    return tuple(found)
+    return tuple(found)
+
+
+def follow(
+    view: LogView,
+    start: int,
+    keep: Callable[[str], bool],
+    *,
+    limit: int = 60,
+    skip_blank: int = 1,
+) -> int:
+    """The last line after ``start`` that still belongs to the block ``keep`` accepts.
+
+    Up to ``skip_blank`` consecutive blank lines are tolerated inside the block.
+    """
+    last = start
+    blanks = 0
+    for number in range(start + 1, start + limit + 1):
+        text = view.text(number)
+        if text is None:
+            break
+        if not text.strip():
+            blanks += 1
+            if blanks > skip_blank:
+                break
+            continue
+        if not keep(text):
+            break
+        blanks = 0
+        last = number
+    return last
+
+
+def lines_between(view: LogView, first: int, last: int) -> Iterator[str]:
+    for _, text in view.span(first, last):
+        yield text
+
+
+def first_matching(
+    view: LogView, first: int, last: int, pattern: re.Pattern[str]
+) -> tuple[int, re.Match[str]] | None:
+    for number, text in view.span(first, last):
+        match = pattern.search(text)
+        if match:
+            return number, match
+    return None
+
+
+def merge_ranges(ranges: Sequence[LineRange]) -> tuple[LineRange, ...]:
+    """Sort and merge overlapping or adjacent inclusive ranges."""
+    merged: list[LineRange] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return tuple(merged)
+
+
+def is_indented(text: str) -> bool:
+    return text[:1] in {" ", "\t"}

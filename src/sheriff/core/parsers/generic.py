@@ -1,0 +1,89 @@
+"""Signals any CI log carries whatever the tool: exit lines and generic error lines.
+
+These are weak findings. They matter when no tool-specific parser recognised anything
+(the excerpt still lands on the right place) and they mark where a failing command
+ended, which bounds the search for its cause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sheriff.core.logview import LogView
+from sheriff.core.model import Finding, FailureType, Strength
+from sheriff.core.parsers.base import Parser, rule
+from sheriff.core.scan import Hit
+
+_EXIT_RULES = (
+    rule(
+        "generic.exit",
+        r"Process completed with exit code|exited with [1-9]|failed and exited with"
+        r"|script returned exit code|Finished: FAILURE|marked build as failure"
+        r"|ERROR: Job failed|Build failed in step",
+        r"Process completed with exit code [1-9]\d*|The command \"(?P<command>.*)\" "
+        r"(?:failed and )?exited with [1-9]\d*|script returned exit code [1-9]|"
+        r"Finished: FAILURE|marked build as failure|ERROR: Job failed|Build failed in step",
+        before=40,
+        after=3,
+    ),
+    rule(
+        "generic.make",
+        r"\*\*\* \[",
+        r"^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* (?:\[(?P<target>[^\]]+)\] )?"
+        r"(?:Error|Stop)",
+        before=30,
+        after=3,
+    ),
+)
+
+_ERROR_WORDS = (
+    r"(?i:error|fatal|fail|exception|panic|abort|denied|refused|timed? ?out|killed"
+    r"|cannot |could not|couldn't|unable to|not found|no such|segmentation|traceback)"
+)
+_ERROR_LINE = re.compile(
+    r"(?i)(?:^|[\s\[(:'\"])(?:error|fatal|failed|failure|exception|panic(?:ked)?|abort(?:ed)?"
+    r"|denied|refused|timed out|timeout|killed|cannot|could not|couldn't|unable to"
+    r"|not found|no such file|segmentation fault|traceback)\b"
+)
+_BENIGN = re.compile(
+    r"(?i)\b(?:0|no) (?:errors?|failures?|failed)\b|(?:errors?|failures?|failed)[=:]\s*0\b"
+    r"|-Werror|error_prone|errorprone|\bonerror\b|\w+Error\.(?:java|py|js|ts|rb)\b"
+    r"|ignore[_-]?errors?|allow[_-]?failures?|continue-on-error|set -e\b|\bfail-fast\b"
+    r"|^\s*[-+]?\s*(?:DEBUG|INFO|TRACE)\b|^\$ |^\+ |warning:|WARN(?:ING)?\b"
+)
+
+PARSER_RULES = (
+    *_EXIT_RULES,
+    rule("generic.error", _ERROR_WORDS, _ERROR_LINE.pattern, before=8, after=12),
+)
+
+
+def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
+    findings: list[Finding] = []
+    for hit in hits:
+        if hit.rule.id == "generic.error":
+            if _BENIGN.search(hit.text):
+                continue
+            findings.append(_weak(hit, "error_line", FailureType.UNKNOWN, "error"))
+        elif hit.rule.id == "generic.make":
+            findings.append(_weak(hit, "make", FailureType.BUILD, "make"))
+        else:
+            findings.append(_weak(hit, "exit", FailureType.UNKNOWN, "exit"))
+    return findings
+
+
+def _weak(hit: Hit, sub_type: str, failure_type: FailureType, kind: str) -> Finding:
+    return Finding(
+        tool="ci",
+        failure_type=failure_type,
+        sub_type=sub_type,
+        message=hit.text.strip()[:500],
+        anchor=hit.number,
+        ranges=((hit.number, hit.number),),
+        strength=Strength.WEAK,
+        kind=kind,
+    )
+
+
+PARSER = Parser(name="generic", rules=PARSER_RULES, parse=_parse)

@@ -1,0 +1,7 @@
+"""Parser for jvm failures (to be written)."""
+
+from __future__ import annotations
+
+from sheriff.core.parsers.base import Parser
+
+PARSER = Parser(name="jvm", rules=(), parse=lambda view, hits: [])

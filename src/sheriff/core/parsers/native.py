@@ -1,0 +1,7 @@
+"""Parser for native failures (to be written)."""
+
+from __future__ import annotations
+
+from sheriff.core.parsers.base import Parser
+
+PARSER = Parser(name="native", rules=(), parse=lambda view, hits: [])

@@ -1,0 +1,7 @@
+"""Parser for python tests failures (to be written)."""
+
+from __future__ import annotations
+
+from sheriff.core.parsers.base import Parser
+
+PARSER = Parser(name="python_tests", rules=(), parse=lambda view, hits: [])

@@ -1,0 +1,81 @@
+"""Turn a scanned log into a triage report: findings, failures, excerpt, classification."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sheriff.core.classify import classify
+from sheriff.core.diffing import PassingBaseline
+from sheriff.core.excerpt import DEFAULT_BUDGET, choose_excerpt
+from sheriff.core.fingerprint import fingerprint_of, signature_of
+from sheriff.core.model import Failure, Finding, TriageReport
+from sheriff.core.noise import step_marker
+from sheriff.core.parsers import ALL_PARSERS, rule_set, run_parsers
+from sheriff.core.rank import rank
+from sheriff.core.scan import LogScanner, ScanResult
+
+MAX_FAILURES = 200
+
+
+def new_scanner(passing: PassingBaseline | None = None) -> LogScanner:
+    """A scanner with every known rule, ready to be fed chunks."""
+    return LogScanner(rule_set(ALL_PARSERS), passing)
+
+
+def analyse(
+    scan: ScanResult,
+    *,
+    source: str = "-",
+    budget: int = DEFAULT_BUDGET,
+    repo: str | None = None,
+    platform: str | None = None,
+) -> TriageReport:
+    """Everything Sheriff can say about a scanned log."""
+    findings = rank(run_parsers(scan, ALL_PARSERS))[:MAX_FAILURES]
+    failures = tuple(_identify(findings, repo, platform))
+    excerpt = choose_excerpt(scan.view, findings, budget, scan.novel)
+    step = _step_of(scan, findings[0].anchor) if findings else None
+    classification = classify(failures, step)
+    excerpt_text = tuple(
+        (number, scan.view.text(number) or "")
+        for first, last in excerpt.ranges
+        for number in range(first, last + 1)
+    )
+    return TriageReport(source, scan.view.total_lines, excerpt, failures, classification, excerpt_text)
+
+
+def _identify(findings: Sequence[Finding], repo: str | None, platform: str | None) -> list[Failure]:
+    failures = []
+    for index, finding in enumerate(findings, start=1):
+        signature = signature_of(finding)
+        fingerprint = fingerprint_of(finding, signature, repo=repo, platform=platform)
+        failures.append(Failure(f"F{index:03d}", finding, signature, fingerprint))
+    return failures
+
+
+def _step_of(scan: ScanResult, anchor: int) -> str | None:
+    """The name of the last step opened before the anchor, if the kept lines show it."""
+    for number in range(anchor, max(anchor - 5000, 0), -1):
+        raw = scan.view.raw(number)
+        if raw is None:
+            continue
+        marker = step_marker(raw.decode("utf-8", "replace"))
+        if marker is not None and marker.opens:
+            return marker.name
+    return None
+
+
+def triage_bytes(
+    data: bytes,
+    *,
+    source: str = "-",
+    budget: int = DEFAULT_BUDGET,
+    passing: bytes | None = None,
+    repo: str | None = None,
+    platform: str | None = None,
+) -> TriageReport:
+    """Triage a whole in-memory log (optionally against a passing run of the same job)."""
+    baseline = PassingBaseline(passing.splitlines()) if passing is not None else None
+    scanner = new_scanner(baseline)
+    scanner.feed(data)
+    return analyse(scanner.finish(), source=source, budget=budget, repo=repo, platform=platform)
