@@ -1,7 +1,199 @@
-"""Parser for infra failures (to be written)."""
+"""Failures of the machine, the network or the job's own set-up, not of the code.
+
+Infrastructure (runner lost, out of memory, disk full, DNS/network, rate limits,
+docker daemon, cancellation, time limits) and configuration (missing secrets or env,
+permissions, a CI script calling what does not exist). A re-run may cure the first
+kind and never cures the second; neither is the code's fault.
+"""
 
 from __future__ import annotations
 
-from sheriff.core.parsers.base import Parser
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-PARSER = Parser(name="infra", rules=(), parse=lambda view, hits: [])
+from sheriff.core.logview import LogView
+from sheriff.core.model import FailureType, Finding, Strength
+from sheriff.core.parsers.base import Parser, follow, rule
+from sheriff.core.scan import Hit
+
+INFRA = FailureType.INFRASTRUCTURE
+CONFIG = FailureType.CONFIG
+
+
+@dataclass(frozen=True, slots=True)
+class _Signal:
+    """A line shape with the failure it means and how sure that meaning is."""
+
+    sub_type: str
+    failure_type: FailureType
+    pattern: re.Pattern[str]
+    strength: Strength = Strength.CLEAR
+
+
+def _signal(
+    sub_type: str,
+    failure_type: FailureType,
+    pattern: str,
+    strength: Strength = Strength.CLEAR,
+) -> _Signal:
+    return _Signal(sub_type, failure_type, re.compile(pattern, re.I), strength)
+
+
+_SIGNALS: dict[str, _Signal] = {
+    "cancelled": _signal(
+        "cancelled",
+        INFRA,
+        r"The operation was canceled|The run was canceled by|Build was aborted"
+        r"|Aborted by \S+|The runner has received a shutdown signal|Job was cancell?ed",
+    ),
+    "time_limit": _signal(
+        "timeout",
+        INFRA,
+        r"has exceeded the maximum execution time|exceeded the maximum time limit for jobs"
+        r"|No output has been received in the last|Build timed out \(after"
+        r"|job (?:execution )?timed out|ERROR: Job failed: execution took longer than",
+    ),
+    "runner": _signal(
+        "runner",
+        INFRA,
+        r"lost communication with the server|The hosted runner: .* lost"
+        r"|runner .*(?:went offline|is offline|disconnected)|ChannelClosedException"
+        r"|Agent went offline|channel is already closed|Remote call on .* failed"
+        r"|Unable to (?:create|find) (?:a )?(?:runner|agent)|hudson\.remoting\.\w+Exception",
+    ),
+    "disk_full": _signal(
+        "disk_full", INFRA, r"No space left on device|ENOSPC|disk quota exceeded|Disk full"
+    ),
+    "oom": _signal(
+        "resource",
+        INFRA,
+        r"Out of memory|OOMKilled|Cannot allocate memory|oom-kill|Killed\s+(?:\S+\s+)*\(?core"
+        r"|exit code 137|signal: killed|std::bad_alloc|JavaScript heap out of memory"
+        r"|There is insufficient memory for the Java Runtime",
+    ),
+    "killed": _signal("resource", INFRA, r"^(?:\S+: )?(?:line \d+: )?(?:\d+ )?Killed\b", Strength.PARTIAL),
+    "dns": _signal(
+        "network",
+        INFRA,
+        r"Could not resolve host|Temporary failure in name resolution|Name or service not known"
+        r"|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|no such host|nodename nor servname"
+        r"|Could not resolve hostname|unable to resolve host",
+    ),
+    "connection": _signal(
+        "network",
+        INFRA,
+        r"Connection (?:refused|reset(?: by peer)?|timed out|closed)|ECONNRESET|ECONNREFUSED"
+        r"|ETIMEDOUT|TLS handshake timeout|Network is unreachable|Could not create connection"
+        r"|Failed to connect to|The requested URL returned error: 5\d\d|HTTP (?:Error )?50[234]"
+        r"|503 Service Unavailable|502 Bad Gateway|early EOF|RPC failed; curl|unexpected disconnect"
+        r"|Failed to download (?:action )?archive|Received fatal alert: handshake_failure",
+        Strength.PARTIAL,
+    ),
+    "rate_limit": _signal(
+        "rate_limit",
+        INFRA,
+        r"API rate limit exceeded|secondary rate limit|429 Too Many Requests"
+        r"|toomanyrequests|You have reached your pull rate limit|rate limit(?:ed| exceeded)",
+    ),
+    "docker": _signal(
+        "docker",
+        INFRA,
+        r"Cannot connect to the Docker daemon|Error response from daemon|manifest unknown"
+        r"|pull access denied|failed to pull image|ImagePullBackOff|ErrImagePull",
+    ),
+    "browser": _signal(
+        "browser_disconnect",
+        INFRA,
+        r"Disconnected, because no message in|Browser .* (?:disconnected|DISCONNECTED)"
+        r"|has not captured in \d+ ms",
+    ),
+    "clone": _signal(
+        "git",
+        INFRA,
+        r"Remote branch .* not found in upstream origin|Could not find remote branch"
+        r"|fatal: unable to access '.*': |fatal: the remote end hung up unexpectedly"
+        r"|fatal: could not read Username|Failed to fetch .* from remote",
+    ),
+    "permission": _signal(
+        "permission",
+        CONFIG,
+        r"Permission denied|EACCES|Operation not permitted|must be owner of"
+        r"|Resource not accessible by integration|insufficient permissions|403 Forbidden",
+        Strength.PARTIAL,
+    ),
+    "secret": _signal(
+        "env",
+        CONFIG,
+        r"KeyError: '[A-Z][A-Z0-9_]+'|environment variable \S+ (?:is )?(?:not set|missing|required)"
+        r"|(?:secret|token|credentials?) (?:is |are )?(?:not set|missing|empty|not (?:found|provided))"
+        r"|Input required and not supplied|Could not load credentials from any providers"
+        r"|Unable to locate credentials|Bad credentials|Authentication failed for"
+        r"|invalid (?:api[_ ]?key|token)|Missing required (?:env|environment)",
+    ),
+    "ci_script": _signal(
+        "ci_script",
+        CONFIG,
+        r"No Rakefile found|: command not found|: not found$|Unable to resolve action"
+        r"|Invalid workflow file|unrecognized (?:option|arguments)|Unknown option|invalid option"
+        r"|No names found, cannot describe anything|is not recognized as an internal or external"
+        r"|No such file or directory$|Unable to find (?:image|action)|Could not find a part of the path",
+        Strength.PARTIAL,
+    ),
+}
+
+_TRIGGER = (
+    r"(?i:canceled|cancelled|aborted|shutdown signal|maximum execution time|maximum time limit"
+    r"|No output has been received|timed out|lost communication|offline|ChannelClosed"
+    r"|channel is already closed|Remote call on|hudson\.remoting|No space left|ENOSPC"
+    r"|quota exceeded|Disk full|Out of memory|OOMKilled|allocate memory|oom-kill|Killed|code 137"
+    r"|signal: killed|bad_alloc|heap out of memory|insufficient memory|resolve host|name resolution"
+    r"|service not known|ENOTFOUND|EAI_AGAIN|no such host|servname|Connection (?:refused|reset"
+    r"|timed out|closed)|ECONNRESET|ECONNREFUSED|ETIMEDOUT|handshake|Network is unreachable"
+    r"|create connection|Failed to connect|returned error: 5|HTTP (?:Error )?50|503 Service"
+    r"|502 Bad|early EOF|RPC failed|unexpected disconnect|download (?:action )?archive"
+    r"|rate limit|Too Many Requests|toomanyrequests|Docker daemon|Error response from daemon"
+    r"|manifest unknown|pull access denied|pull image|ImagePull|Disconnected, because|disconnected"
+    r"|has not captured|Remote branch|remote branch|unable to access|remote end hung up"
+    r"|read Username|Failed to fetch|Permission denied|EACCES|not permitted|must be owner"
+    r"|not accessible by integration|insufficient permissions|403 Forbidden|KeyError: '"
+    r"|environment variable|not set|Input required|credentials|Bad credentials|Authentication failed"
+    r"|api[_ ]?key|invalid token|Missing required|Rakefile|command not found|: not found"
+    r"|resolve action|Invalid workflow|unrecognized (?:option|arguments)|Unknown option"
+    r"|invalid option|No names found|not recognized as an internal|No such file or directory"
+    r"|Unable to find|part of the path)"
+)
+
+_RULES = (rule("infra.signal", _TRIGGER, None, before=20, after=15),)
+
+
+def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
+    findings: list[Finding] = []
+    for hit in hits:
+        signal = _classify(hit.text)
+        if signal is None:
+            continue
+        last = follow(view, hit.number, lambda text: text[:1] in {" ", "\t"}, limit=8)
+        findings.append(
+            Finding(
+                tool="ci",
+                failure_type=signal.failure_type,
+                sub_type=signal.sub_type,
+                message=hit.text.strip()[:500],
+                anchor=hit.number,
+                ranges=((hit.number, last),),
+                strength=signal.strength,
+                kind="error",
+            )
+        )
+    return findings
+
+
+def _classify(text: str) -> _Signal | None:
+    for signal in _SIGNALS.values():
+        if signal.pattern.search(text):
+            return signal
+    return None
+
+
+PARSER = Parser(name="infra", rules=_RULES, parse=_parse)

@@ -1,0 +1,94 @@
+"""Human renderings of a triage report: Markdown for issues, plain text for terminals."""
+
+from __future__ import annotations
+
+from sheriff.core.classify import level_of
+from sheriff.core.model import Failure, TriageReport
+from sheriff.core.redact import redact
+
+MAX_LISTED = 15
+
+
+def _what(failure: Failure) -> str:
+    finding = failure.finding
+    if finding.test is not None:
+        return f"`{finding.test.qualified}` ({finding.test.framework})"
+    return finding.tool
+
+
+def _where(failure: Failure) -> str:
+    locations = failure.finding.locations
+    if not locations:
+        return f"log line {failure.finding.anchor}"
+    first = locations[0]
+    return f"`{first.path}:{first.line}`" if first.line else f"`{first.path}`"
+
+
+def _cell(text: str) -> str:
+    return redact(text).replace("|", "\\|").replace("\n", " ").strip()[:160]
+
+
+def _excerpt_block(report: TriageReport) -> list[str]:
+    lines: list[str] = []
+    previous = None
+    width = len(str(report.lines))
+    for number, text in report.excerpt_text:
+        if previous is not None and number != previous + 1:
+            lines.append(" " * width + " ┆")
+        lines.append(f"{number:>{width}} │ {redact(text)}")
+        previous = number
+    return lines
+
+
+def _headline(report: TriageReport) -> str:
+    if not report.classification.classifications:
+        return "No failure found in this log."
+    primary = report.classification.classifications[0]
+    level = level_of(primary.confidence)
+    return (
+        f"**{primary.failure_type.value}** / {primary.sub_type}, confidence "
+        f"{primary.confidence} ({level}); recommendation: "
+        f"**{report.classification.recommendation.action}**"
+    )
+
+
+def render_markdown(report: TriageReport) -> str:
+    out = [f"### Sheriff triage: `{report.source}`", "", _headline(report), ""]
+    if report.failures:
+        out += ["| # | type | what | where | message |", "|---|---|---|---|---|"]
+        for failure in report.failures[:MAX_LISTED]:
+            finding = failure.finding
+            out.append(
+                f"| {failure.id} | {finding.failure_type.value}/{finding.sub_type} | "
+                f"{_cell(_what(failure))} | {_cell(_where(failure))} | "
+                f"{_cell(finding.message)} |"
+            )
+        if len(report.failures) > MAX_LISTED:
+            out.append(f"\n…and {len(report.failures) - MAX_LISTED} more.")
+        out.append("")
+    ranges = ", ".join(f"{first}–{last}" for first, last in report.excerpt.ranges)
+    out += [
+        f"<details open><summary>Log excerpt (lines {ranges} of {report.lines})</summary>",
+        "",
+        "```text",
+        *_excerpt_block(report),
+        "```",
+        "</details>",
+        "",
+        f"_Reason: {report.classification.recommendation.reason}._",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def render_text(report: TriageReport) -> str:
+    out = [f"== {report.source} ({report.lines} lines)", _headline(report).replace("**", "")]
+    for failure in report.failures[:MAX_LISTED]:
+        finding = failure.finding
+        out.append(
+            f"  {failure.id} {finding.failure_type.value}/{finding.sub_type}"
+            f"  {_what(failure).replace('`', '')}  at {_where(failure).replace('`', '')}"
+        )
+        if finding.message:
+            out.append(f"       {redact(finding.message.splitlines()[0])[:200]}")
+    out += ["", "-- excerpt --", *_excerpt_block(report), ""]
+    return "\n".join(out)

@@ -1,0 +1,31 @@
+"""Shared test fixtures: where the evaluation data and the tool fixtures live."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = (REPO_ROOT.parent / "shared" / "data").resolve()
+TOOL_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "tools"
+
+
+def read_shared(relative: str) -> bytes:
+    """A file of ../shared/data (gunzipped when it ends in .gz)."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.fail(f"evaluation data missing: {path} (clone with shared/ beside the repo)")
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def read_tool_fixture(relative: str) -> bytes:
+    """A log under tests/fixtures/tools/ produced by running a real tool."""
+    return (TOOL_FIXTURES / relative).read_bytes()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    return SHARED_DATA
