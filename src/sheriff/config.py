@@ -50,9 +50,13 @@ class Settings(BaseSettings):
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Build the settings, turning every problem into a ConfigError that says what to fix."""
-    named = config_file or (Path(os.environ["SHERIFF_CONFIG"]) if "SHERIFF_CONFIG" in os.environ else None)
+    named = config_file or (
+        Path(os.environ["SHERIFF_CONFIG"]) if "SHERIFF_CONFIG" in os.environ else None
+    )
     if named is not None and not named.is_file():
-        raise ConfigError(f"config file not found: {named}", hint="check --config or SHERIFF_CONFIG")
+        raise ConfigError(
+            f"config file not found: {named}", hint="check --config or SHERIFF_CONFIG"
+        )
 
     class _FromFile(Settings):
         model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": named})

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Protocol
 
 from sheriff.errors import InputError
 
@@ -66,7 +66,11 @@ def _is_gzip(path: Path) -> bool:
         return stream.read(2) == b"\x1f\x8b"
 
 
-def _read_stream(stream: BinaryIO, size: int) -> Iterator[bytes]:
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_stream(stream: _Readable, size: int) -> Iterator[bytes]:
     while chunk := stream.read(size):
         yield chunk
 
@@ -98,13 +102,16 @@ def _log_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             f"archive has {len(members)} files, more than {MAX_ARCHIVE_MEMBERS}",
             hint="is this really a CI log archive?",
         )
+    job_order = {
+        _job_name(info.filename): _index(info.filename)
+        for info in members
+        if "/" not in info.filename
+    }
     folders = {PurePosixPath(info.filename).parts[0] for info in members if "/" in info.filename}
     chosen = [
-        info
-        for info in members
-        if "/" in info.filename or _job_name(info.filename) not in folders
+        info for info in members if "/" in info.filename or _job_name(info.filename) not in folders
     ]
-    return sorted(chosen, key=lambda info: _natural_key(info.filename))
+    return sorted(chosen, key=lambda info: _archive_order(info.filename, job_order))
 
 
 def _job_name(filename: str) -> str:
@@ -114,9 +121,15 @@ def _job_name(filename: str) -> str:
     return rest if prefix.isdigit() else stem
 
 
-def _natural_key(filename: str) -> list[tuple[int, str]]:
-    key: list[tuple[int, str]] = []
-    for part in PurePosixPath(filename).parts:
-        number, _, rest = part.partition("_")
-        key.append((int(number), rest) if number.isdigit() else (-1, part))
-    return key
+def _index(name: str) -> int:
+    prefix = PurePosixPath(name).name.partition("_")[0]
+    return int(prefix) if prefix.isdigit() else 1 << 30
+
+
+def _archive_order(filename: str, job_order: dict[str, int]) -> tuple[int, str, int, str]:
+    """Jobs in their numbered order, then steps in theirs (``10_`` after ``2_``)."""
+    parts = PurePosixPath(filename).parts
+    if len(parts) == 1:
+        return (_index(filename), _job_name(filename), -1, "")
+    job = parts[0]
+    return (job_order.get(job, 1 << 30), job, _index(parts[-1]), filename)

@@ -17,8 +17,8 @@ from sheriff.core.model import (
     AffectedFile,
     Classification,
     ClassificationReport,
-    FailureType,
     Failure,
+    FailureType,
     Finding,
     Recommendation,
     Strength,
@@ -110,8 +110,7 @@ def classify_failure(failure: Failure, step_name: str | None = None) -> Classifi
     unknown = finding.failure_type is FailureType.UNKNOWN
     located = bool(finding.locations)
     fixable = not unknown and (
-        finding.failure_type in _FIXABLE
-        or (finding.failure_type in _PARTLY_FIXABLE and located)
+        finding.failure_type in _FIXABLE or (finding.failure_type in _PARTLY_FIXABLE and located)
     )
     approach, workflow = _fix_approach(finding.failure_type, stacks[0])
     return Classification(

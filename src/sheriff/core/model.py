@@ -59,6 +59,8 @@ class Location:
 class TestIdentity:
     """Which test failed: framework, suite (file, package or class) and name."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     framework: str
     suite: str | None
     name: str

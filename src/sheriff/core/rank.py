@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sheriff.core.model import Finding, FailureType, Strength
+from sheriff.core.model import FailureType, Finding, Strength
 
 _SUMMARY_KINDS = frozenset({"summary", "exit"})
 
@@ -26,9 +26,9 @@ def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
     kept: list[Finding] = []
     for finding in findings:
         owner = claimed.get(finding.anchor)
-        if owner is finding or owner is None or finding.strength >= owner.strength:
-            if finding.strength > Strength.WEAK or owner is finding:
-                kept.append(finding)
+        not_outranked = owner is None or finding.strength >= owner.strength
+        if owner is finding or (not_outranked and finding.strength > Strength.WEAK):
+            kept.append(finding)
     return _drop_repeated_tests(kept)
 
 

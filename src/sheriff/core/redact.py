@@ -13,7 +13,8 @@ _SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "private-key",
         re.compile(
-            r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY-----|$)"
+            r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[\s\S]*?"
+            r"(?:-----END (?:[A-Z]+ )*PRIVATE KEY-----|$)"
         ),
     ),
     ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})")),
@@ -25,7 +26,9 @@ _SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}")),
     ("bearer", re.compile(r"(?i)(?<=\bBearer )[A-Za-z0-9._~+/\-]{16,}=*")),
 )
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:@/\s]+):(?P<pw>[^@/\s]+)@")
+_URL_PASSWORD = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:@/\s]+):(?P<pw>[^@/\s]+)@"
+)
 _ASSIGNED = re.compile(
     r"(?i)(?P<key>\b[\w.\-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key"
     r"|private[_-]?key|client[_-]?secret)[\w.\-]*\s*[:=]\s*)(?P<quote>['\"]?)"

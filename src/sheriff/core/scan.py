@@ -166,7 +166,8 @@ class LogScanner:
         self._lines_before += len(lines)
 
     def _keep_novel(self, lines: list[bytes], base: int) -> None:
-        assert self._baseline is not None and self._novel is not None
+        if self._baseline is None or self._novel is None:
+            return
         for index, raw in enumerate(lines):
             if self._baseline.is_novel(raw):
                 self._novel.append(base + index + 1)
@@ -215,7 +216,9 @@ def _count_breaks(buffer: bytes, start: int, end: int) -> int:
 
 
 def _line_end(buffer: bytes, offset: int) -> int:
-    ends = [found for found in (buffer.find(b"\n", offset), buffer.find(b"\r", offset)) if found >= 0]
+    ends = [
+        found for found in (buffer.find(b"\n", offset), buffer.find(b"\r", offset)) if found >= 0
+    ]
     return min(ends) if ends else len(buffer)
 
 
@@ -239,9 +242,7 @@ def _merge_regions(regions: list[Region]) -> list[Region]:
     return merged
 
 
-def scan_bytes(
-    data: bytes, rules: RuleSet, baseline: PassingBaseline | None = None
-) -> ScanResult:
+def scan_bytes(data: bytes, rules: RuleSet, baseline: PassingBaseline | None = None) -> ScanResult:
     """Scan a whole in-memory log."""
     scanner = LogScanner(rules, baseline)
     scanner.feed(data)

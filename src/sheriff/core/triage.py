@@ -41,7 +41,9 @@ def analyse(
         for first, last in excerpt.ranges
         for number in range(first, last + 1)
     )
-    return TriageReport(source, scan.view.total_lines, excerpt, failures, classification, excerpt_text)
+    return TriageReport(
+        source, scan.view.total_lines, excerpt, failures, classification, excerpt_text
+    )
 
 
 def _identify(findings: Sequence[Finding], repo: str | None, platform: str | None) -> list[Failure]:

@@ -36,7 +36,8 @@ def _fail(error: SheriffError) -> typer.Exit:
 @app.command()
 def triage(
     paths: Annotated[
-        list[str], typer.Argument(help="Log files, .gz, GitHub Actions .zip archives, or - for stdin.")
+        list[str],
+        typer.Argument(help="Log files, .gz, GitHub Actions .zip archives, or - for stdin."),
     ],
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
@@ -48,9 +49,7 @@ def triage(
         str | None,
         typer.Option(help="A passing run of the same job: lines it lacks are evidence."),
     ] = None,
-    repo: Annotated[
-        str | None, typer.Option(help="OWNER/NAME, part of every fingerprint.")
-    ] = None,
+    repo: Annotated[str | None, typer.Option(help="OWNER/NAME, part of every fingerprint.")] = None,
     platform: Annotated[
         str | None, typer.Option(help="Runner OS or label, bucketed into the fingerprint.")
     ] = None,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from sheriff.core.logview import LogView
-from sheriff.core.model import Finding, FailureType, Strength
+from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
 from sheriff.core.scan import Hit
 

@@ -72,7 +72,9 @@ _SIGNALS: dict[str, _Signal] = {
         r"|exit code 137|signal: killed|std::bad_alloc|JavaScript heap out of memory"
         r"|There is insufficient memory for the Java Runtime",
     ),
-    "killed": _signal("resource", INFRA, r"^(?:\S+: )?(?:line \d+: )?(?:\d+ )?Killed\b", Strength.PARTIAL),
+    "killed": _signal(
+        "resource", INFRA, r"^(?:\S+: )?(?:line \d+: )?(?:\d+ )?Killed\b", Strength.PARTIAL
+    ),
     "dns": _signal(
         "network",
         INFRA,
@@ -126,7 +128,8 @@ _SIGNALS: dict[str, _Signal] = {
         "env",
         CONFIG,
         r"KeyError: '[A-Z][A-Z0-9_]+'|environment variable \S+ (?:is )?(?:not set|missing|required)"
-        r"|(?:secret|token|credentials?) (?:is |are )?(?:not set|missing|empty|not (?:found|provided))"
+        r"|(?:secret|token|credentials?) (?:is |are )?"
+        r"(?:not set|missing|empty|not (?:found|provided))"
         r"|Input required and not supplied|Could not load credentials from any providers"
         r"|Unable to locate credentials|Bad credentials|Authentication failed for"
         r"|invalid (?:api[_ ]?key|token)|Missing required (?:env|environment)",
@@ -137,7 +140,8 @@ _SIGNALS: dict[str, _Signal] = {
         r"No Rakefile found|: command not found|: not found$|Unable to resolve action"
         r"|Invalid workflow file|unrecognized (?:option|arguments)|Unknown option|invalid option"
         r"|No names found, cannot describe anything|is not recognized as an internal or external"
-        r"|No such file or directory$|Unable to find (?:image|action)|Could not find a part of the path",
+        r"|No such file or directory$|Unable to find (?:image|action)"
+        r"|Could not find a part of the path",
         Strength.PARTIAL,
     ),
 }
@@ -157,7 +161,8 @@ _TRIGGER = (
     r"|has not captured|Remote branch|remote branch|unable to access|remote end hung up"
     r"|read Username|Failed to fetch|Permission denied|EACCES|not permitted|must be owner"
     r"|not accessible by integration|insufficient permissions|403 Forbidden|KeyError: '"
-    r"|environment variable|not set|Input required|credentials|Bad credentials|Authentication failed"
+    r"|environment variable|not set|Input required|credentials|Bad credentials"
+    r"|Authentication failed"
     r"|api[_ ]?key|invalid token|Missing required|Rakefile|command not found|: not found"
     r"|resolve action|Invalid workflow|unrecognized (?:option|arguments)|Unknown option"
     r"|invalid option|No names found|not recognized as an internal|No such file or directory"

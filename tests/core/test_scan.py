@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sheriff.core.scan import LogScanner, Rule, RuleSet, scan_bytes
+
+FAIL_RULE = Rule("t.fail", "FAIL", re.compile(r"FAIL: (?P<name>\w+)"), before=2, after=2)
+
+
+def _numbers(data: bytes, chunk: int | None = None) -> list[int]:
+    scanner = LogScanner(RuleSet([FAIL_RULE]))
+    if chunk is None:
+        scanner.feed(data)
+    else:
+        for start in range(0, len(data), chunk):
+            scanner.feed(data[start : start + chunk])
+    return [hit.number for hit in scanner.finish().hits]
+
+
+def test_line_numbers_count_crlf_cr_and_lf_breaks() -> None:
+    data = b"a\r\nb\rc\nFAIL: x\r\nd\rFAIL: y\n"
+    assert _numbers(data) == [4, 6]
+    assert data.splitlines()[3] == b"FAIL: x"
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64])
+def test_chunk_boundaries_do_not_change_line_numbers(chunk: int) -> None:
+    data = b"ok\r\nFAIL: a\r\n\r\nx\rFAIL: b\nFAIL: c"
+    assert _numbers(data, chunk) == _numbers(data) == [2, 5, 6]
+
+
+def test_precise_pattern_filters_trigger_only_lines() -> None:
+    result = scan_bytes(b"FAILED to notice\nFAIL: real\n", RuleSet([FAIL_RULE]))
+    assert [(hit.number, hit.match.group("name")) for hit in result.hits if hit.match] == [
+        (2, "real")
+    ]
+
+
+def test_view_keeps_context_head_and_tail_only() -> None:
+    lines = [f"line {n}".encode() for n in range(1, 2001)]
+    lines[999] = b"FAIL: middle"
+    result = scan_bytes(b"\n".join(lines), RuleSet([FAIL_RULE]))
+    view = result.view
+    assert view.total_lines == 2000
+    assert view.text(1000) == "FAIL: middle"
+    assert view.text(998) == "line 998"
+    assert view.text(1002) == "line 1002"
+    assert view.text(990) is None
+    assert view.text(2000) == "line 2000"
+    assert view.text(1) == "line 1"
+
+
+def test_empty_rule_set_finds_nothing() -> None:
+    result = scan_bytes(b"FAIL: x\n", RuleSet([]))
+    assert result.hits == []
+    assert result.view.total_lines == 1
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=400), st.integers(min_value=1, max_value=50))
+def test_any_bytes_any_chunking_counts_lines_like_splitlines(data: bytes, chunk: int) -> None:
+    scanner = LogScanner(RuleSet([FAIL_RULE]))
+    for start in range(0, len(data), chunk):
+        scanner.feed(data[start : start + chunk])
+    result = scanner.finish()
+    expected = data.splitlines()
+    assert result.view.total_lines == len(expected)
+    for hit in result.hits:
+        assert b"FAIL" in expected[hit.number - 1]
