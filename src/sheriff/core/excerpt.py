@@ -86,6 +86,9 @@ def _widen(selection: _Selection, primary: Finding) -> None:
     first = min([primary.anchor, *(start for start, _ in primary.ranges)])
     last = max([primary.anchor, *(end for _, end in primary.ranges)])
     before, after = first - 1, last + 1
+    if primary.kind == "exit":  # the cause is printed before the exit line
+        selection.add_all(range(before, 0, -1), selection.left)
+        return
     while selection.left > 0 and (before >= 1 or after <= selection.view.total_lines):
         if selection.view.has(after):
             selection.add(after)

@@ -39,6 +39,11 @@ _WORKFLOW_COMMAND = re.compile(r"^::(?P<kind>error|warning|notice|debug|group|en
 _JENKINS_STAGE = re.compile(r"^\[Pipeline\] (?:\{ \((?P<stage>[^)]*)\)|.*)$")
 
 
+# Anything that may start decoration: escapes, control bytes, a leading digit or bracket
+# (timestamps), CI markers, fold/section markers. Lines without any are returned as is.
+_MAYBE_NOISY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|^[\d\[#:\ufeff]|^(?:travis_|section_)|_bk;t=")
+
+
 def strip_ansi(text: str) -> str:
     """Remove terminal escape sequences."""
     return _ANSI.sub("", text) if "\x1b" in text else text
@@ -49,6 +54,8 @@ def clean_line(text: str) -> str:
 
     Idempotent: ``clean_line(clean_line(x)) == clean_line(x)``.
     """
+    if not _MAYBE_NOISY.search(text):
+        return text.rstrip()
     previous = None
     while previous != text:
         previous = text

@@ -1,17 +1,27 @@
 """Order findings so the first one is the primary cause of the failed job.
 
-The cause is the clearest signal, and among equally clear signals the earliest one:
-a compile error comes before the tests it breaks, the first failing test before the
-summary that repeats it. Weak lines that restate a stronger finding are dropped.
+The cause is the clearest signal inside the command that failed, and among equally
+good signals the earliest: a compile error comes before the tests it breaks, the first
+failing test before the summary that repeats it. A failing command is the span from the
+command's echo (``$ cmd``, ``##[group]Run``, a Jenkins ``sh`` step) to the line saying it
+exited non-zero; signals outside every failing command are usually noise from steps that
+went on to succeed. Weak lines that restate a stronger finding are dropped.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
-from sheriff.core.model import FailureType, Finding, Strength
+from sheriff.core.model import FailureType, Finding, LineRange, Strength
 
+STRUCTURE_KINDS = frozenset({"command"})
 _SUMMARY_KINDS = frozenset({"summary", "exit"})
+_STRENGTH_SCORE = {Strength.CLEAR: 100, Strength.PARTIAL: 60, Strength.WEAK: 20}
+_INSIDE_FAILING_COMMAND = 50
+_OUTSIDE_FAILING_COMMAND = -30
+_SUMMARY_PENALTY = 15
+_UNKNOWN_PENALTY = 10
 
 
 def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
@@ -39,7 +49,7 @@ def _outranks(candidate: Finding, current: Finding) -> bool:
 
 
 def _drop_repeated_tests(findings: list[Finding]) -> list[Finding]:
-    """Keep one finding per failing test: the most detailed, i.e. the widest."""
+    """Keep one finding per failing test: the most detailed one."""
     best: dict[tuple[str, str | None, str], Finding] = {}
     for finding in findings:
         if finding.test is None:
@@ -62,23 +72,37 @@ def _detail(finding: Finding) -> tuple[int, int, int]:
     return (summary, int(finding.strength), width)
 
 
+def failing_commands(findings: Sequence[Finding]) -> list[LineRange]:
+    """Spans from a command's start to the line saying it exited non-zero."""
+    starts = sorted(f.anchor for f in findings if f.kind in STRUCTURE_KINDS)
+    spans: list[LineRange] = []
+    for end in sorted(f.anchor for f in findings if f.kind == "exit"):
+        index = bisect_left(starts, end) - 1
+        spans.append((starts[index] if index >= 0 else 1, end))
+    return spans
+
+
+def _score(finding: Finding, spans: Sequence[LineRange]) -> int:
+    score = _STRENGTH_SCORE[finding.strength]
+    if finding.kind in _SUMMARY_KINDS:
+        score -= _SUMMARY_PENALTY
+    if finding.failure_type is FailureType.UNKNOWN:
+        score -= _UNKNOWN_PENALTY
+    if spans:
+        score += (
+            _INSIDE_FAILING_COMMAND if _inside(finding.anchor, spans) else _OUTSIDE_FAILING_COMMAND
+        )
+    return score
+
+
+def _inside(line: int, spans: Sequence[LineRange]) -> bool:
+    """Whether a line falls in one of the spans (sorted by their end)."""
+    index = bisect_left(spans, line, key=lambda span: span[1])
+    return index < len(spans) and spans[index][0] <= line
+
+
 def rank(findings: Sequence[Finding]) -> list[Finding]:
-    """Primary cause first, then the other findings by clarity and position."""
-    unique = deduplicate(findings)
-    if not unique:
-        return []
-    strongest = max(finding.strength for finding in unique)
-    causes = [finding for finding in unique if finding.strength == strongest]
-    primary = min(causes, key=_cause_order)
-    rest = sorted(
-        (finding for finding in unique if finding is not primary),
-        key=lambda finding: (-int(finding.strength), _cause_order(finding)),
-    )
-    return [primary, *rest]
-
-
-def _cause_order(finding: Finding) -> tuple[int, int]:
-    """Details before summaries, known types before unknown, then earliest first."""
-    summary = 1 if finding.kind in _SUMMARY_KINDS else 0
-    unknown = 1 if finding.failure_type is FailureType.UNKNOWN else 0
-    return (summary + unknown, finding.anchor)
+    """Primary cause first, then the other findings, best first; structure lines dropped."""
+    spans = failing_commands(findings)
+    unique = deduplicate([f for f in findings if f.kind not in STRUCTURE_KINDS])
+    return sorted(unique, key=lambda finding: (-_score(finding, spans), finding.anchor))

@@ -1,105 +1,27 @@
-"""Find candidate lines fast, then keep bounded windows of the log around them.
+"""Scan a log chunk by chunk and keep bounded windows of it around candidate lines.
 
-Stage 1 runs one combined RE2 pattern (linear time, no backtracking) over the raw bytes
-of a chunk. Stage 2 names which rule triggered on each candidate line with an RE2 set
-and confirms it with the rule's precise stdlib pattern on the cleaned line. Memory stays
-bounded: chunks are fed one at a time and only windows around candidates, plus the head
-and tail of the log, are kept.
+Memory stays bounded: chunks are fed one at a time and only windows around hits, the
+head and the tail of the log (and, with a passing log, lines it never printed) are
+kept. Line numbers are 1-based over lines split on ``\\r\\n``, ``\\r`` or ``\\n``,
+exactly as ``bytes.splitlines`` splits them, however the input is cut into chunks.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import re2
-
 from sheriff.core.diffing import PassingBaseline
-from sheriff.core.logview import LogView, Region, decode
-from sheriff.core.noise import clean_line
+from sheriff.core.logview import LogView, Region
+from sheriff.core.rules import Hit, Rule, RuleSet, window
+
+__all__ = ["Hit", "LogScanner", "Rule", "RuleSet", "ScanResult", "merge_regions", "scan_bytes"]
 
 HEAD_LINES = 40
 TAIL_LINES = 300
 MAX_KEPT_LINES = 250_000
-_RE2_MAX_MEM = 256 << 20
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A kind of line worth looking at.
-
-    ``trigger`` is an RE2 pattern searched (unanchored) in the raw line bytes; it must
-    be cheap and broad enough. ``line`` is the precise pattern searched in the cleaned
-    line; None means the trigger alone is enough. ``before``/``after`` say how many
-    lines of context parsers need around such a line.
-    """
-
-    id: str
-    trigger: str
-    line: re.Pattern[str] | None = None
-    before: int = 30
-    after: int = 60
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A line on which a rule's precise pattern matched."""
-
-    number: int
-    rule: Rule
-    text: str
-    match: re.Match[str] | None
-
-
-class RuleSet:
-    """The compiled union of every rule's trigger."""
-
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
-        triggers = list(dict.fromkeys(rule.trigger for rule in self.rules))
-        self._rules_by_trigger: list[list[Rule]] = [
-            [rule for rule in self.rules if rule.trigger == trigger] for trigger in triggers
-        ]
-        self._empty = not triggers
-        options = re2.Options()
-        options.max_mem = _RE2_MAX_MEM
-        triggers = triggers or [r"\x00\x01never"]  # RE2 needs one pattern
-        combined = "|".join(f"(?:{trigger})" for trigger in triggers)
-        self._combined = re2.compile(combined.encode(), options)
-        self._set = re2.Set.SearchSet(options)
-        for trigger in triggers:
-            self._set.Add(trigger.encode())
-        self._set.Compile()
-        self._context = max((rule.after for rule in self.rules), default=0)
-
-    def candidate_offsets(self, buffer: bytes) -> list[int]:
-        """Byte offsets of every trigger match in ``buffer``."""
-        if self._empty:
-            return []
-        return [match.start() for match in self._combined.finditer(buffer)]
-
-    def hits_on(self, number: int, raw: bytes) -> list[Hit]:
-        """Every rule that matches one line, confirmed on its cleaned text."""
-        indices = self._set.Match(raw)
-        if not indices:
-            return []
-        text = clean_line(decode(raw))
-        hits: list[Hit] = []
-        for index in sorted(indices):
-            for rule in self._rules_by_trigger[index]:
-                match = rule.line.search(text) if rule.line is not None else None
-                if rule.line is None or match is not None:
-                    hits.append(Hit(number, rule, text, match))
-        return hits
-
-    def window(self, hits: Iterable[Hit]) -> tuple[int, int]:
-        """The widest context any of these hits asks for."""
-        before = after = 0
-        for hit in hits:
-            before = max(before, hit.rule.before)
-            after = max(after, hit.rule.after)
-        return before, after
+NOISY_RADIUS = 40
+NOISY_BEFORE = 8
+NOISY_AFTER = 12
 
 
 @dataclass(slots=True)
@@ -125,6 +47,7 @@ class LogScanner:
         self._kept = 0
         self._hits: list[Hit] = []
         self._last_lines: list[bytes] = []
+        self._examined_tail: set[int] = set()
 
     def feed(self, chunk: bytes) -> None:
         self._total_bytes += len(chunk)
@@ -140,30 +63,68 @@ class LogScanner:
             self._carry = b""
         total = self._lines_before
         tail_first = total - len(self._last_lines) + 1
+        skip = {n - tail_first for n in self._examined_tail if n >= tail_first}
+        tail_span = [(0, len(self._last_lines) - 1)]
+        self._examine_noisy(self._last_lines, tail_first - 1, tail_span, skip)
         self._keep(Region(tail_first, self._last_lines))
-        view = LogView(total, _merge_regions(self._regions))
-        return ScanResult(view, self._hits, self._total_bytes, self._novel)
+        view = LogView(total, merge_regions(self._regions))
+        unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
+        hits = sorted(unique.values(), key=lambda hit: hit.number)
+        return ScanResult(view, hits, self._total_bytes, self._novel)
 
     def _scan_buffer(self, buffer: bytes) -> None:
         lines = buffer.splitlines()
         base = self._lines_before
         if base == 0:
             self._keep(Region(1, lines[:HEAD_LINES]))
+        examined: set[int] = set()
+        anchors: list[int] = []
         for index in self._candidate_line_indices(buffer):
-            number = base + index + 1
-            hits = self._rules.hits_on(number, lines[index])
-            if not hits:
-                continue
+            examined.add(index)
+            hits = self._record(lines, index, base)
+            if any(not hit.rule.structural for hit in hits):
+                anchors.append(index)
+        spans = _spans_around(anchors, NOISY_RADIUS, len(lines) - 1)
+        self._examine_noisy(lines, base, spans, examined)
+        if self._baseline is not None:
+            self._keep_novel(lines, base)
+        tail_start = max(len(lines) - TAIL_LINES, 0)
+        self._examined_tail = {base + i + 1 for i in examined if i >= tail_start}
+        self._last_lines = (self._last_lines + lines)[-TAIL_LINES:]
+        self._lines_before += len(lines)
+
+    def _record(self, lines: list[bytes], index: int, base: int) -> list[Hit]:
+        """Confirm the rules on one line; keep the hits and the context they need."""
+        hits = self._rules.hits_on(base + index + 1, lines[index])
+        if hits:
             self._hits.extend(hits)
-            before, after = self._rules.window(hits)
+            before, after = window(hits)
             if self._kept > MAX_KEPT_LINES:
                 before, after = min(before, 3), min(after, 3)
             start = max(index - before, 0)
             self._keep(Region(base + start + 1, lines[start : index + after + 1]))
-        if self._baseline is not None:
-            self._keep_novel(lines, base)
-        self._last_lines = (self._last_lines + lines)[-TAIL_LINES:]
-        self._lines_before += len(lines)
+        return hits
+
+    def _examine_noisy(
+        self, lines: list[bytes], base: int, spans: list[tuple[int, int]], skip: set[int]
+    ) -> None:
+        """Look for noisy rules inside the given spans of line indices."""
+        for first, last in spans:
+            joined = b"\n".join(lines[first : last + 1])
+            index, position = first, 0
+            for offset in self._rules.noisy_offsets(joined):
+                index += joined.count(b"\n", position, offset)
+                position = offset
+                if index not in skip:
+                    skip.add(index)
+                    self._record_noisy(lines, index, base)
+
+    def _record_noisy(self, lines: list[bytes], index: int, base: int) -> None:
+        hits = self._rules.hits_on(base + index + 1, lines[index])
+        if hits:
+            self._hits.extend(hits)
+            start = max(index - NOISY_BEFORE, 0)
+            self._keep(Region(base + start + 1, lines[start : index + NOISY_AFTER + 1]))
 
     def _keep_novel(self, lines: list[bytes], base: int) -> None:
         if self._baseline is None or self._novel is None:
@@ -179,14 +140,14 @@ class LogScanner:
         indices: list[int] = []
         position = 0
         line_index = 0
-        line_end = -1
+        bare_newlines = b"\r" not in buffer
         for offset in self._rules.candidate_offsets(buffer):
-            if offset <= line_end:
-                continue
-            line_index += _count_breaks(buffer, position, offset)
+            if bare_newlines:
+                line_index += buffer.count(b"\n", position, offset)
+            else:
+                line_index += count_breaks(buffer, position, offset)
             position = offset
             indices.append(line_index)
-            line_end = _line_end(buffer, offset)
         return indices
 
     def _keep(self, region: Region) -> None:
@@ -206,20 +167,28 @@ class LogScanner:
         self._kept += len(region.lines)
 
 
-def _count_breaks(buffer: bytes, start: int, end: int) -> int:
-    """Line breaks (``\\r\\n``, ``\\r`` or ``\\n``) in ``buffer[start:end]``."""
-    breaks = buffer.count(b"\n", start, end) + buffer.count(b"\r", start, end)
-    crlf = buffer.count(b"\r\n", start, end)
-    if end < len(buffer) and end > start and buffer[end - 1 : end + 1] == b"\r\n":
-        crlf += 1  # the \r just before ``end`` pairs with the \n at ``end``
-    return breaks - crlf
+def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:
+    """Merged spans of ``radius`` lines either side of each index, within ``[0, last]``."""
+    spans: list[tuple[int, int]] = []
+    for index in sorted(indices):
+        first, end = max(index - radius, 0), min(index + radius, last)
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((first, end))
+    return spans
 
 
-def _line_end(buffer: bytes, offset: int) -> int:
-    ends = [
-        found for found in (buffer.find(b"\n", offset), buffer.find(b"\r", offset)) if found >= 0
-    ]
-    return min(ends) if ends else len(buffer)
+def count_breaks(buffer: bytes, start: int, end: int) -> int:
+    """Line breaks (``\\r\\n``, ``\\r`` or ``\\n``) in ``buffer[start:end]``.
+
+    ``start`` and ``end`` must not fall between the two bytes of a ``\\r\\n``.
+    """
+    return (
+        buffer.count(b"\n", start, end)
+        + buffer.count(b"\r", start, end)
+        - buffer.count(b"\r\n", start, end)
+    )
 
 
 def _last_complete_line_end(buffer: bytes) -> int:
@@ -229,7 +198,8 @@ def _last_complete_line_end(buffer: bytes) -> int:
     return max(newline, carriage) + 1
 
 
-def _merge_regions(regions: list[Region]) -> list[Region]:
+def merge_regions(regions: list[Region]) -> list[Region]:
+    """Sort regions and join those that overlap or touch."""
     merged: list[Region] = []
     for region in sorted(regions, key=lambda item: item.first):
         if merged and region.first <= merged[-1].last + 1:

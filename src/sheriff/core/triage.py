@@ -8,6 +8,7 @@ from sheriff.core.classify import classify
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.excerpt import DEFAULT_BUDGET, choose_excerpt
 from sheriff.core.fingerprint import fingerprint_of, signature_of
+from sheriff.core.logview import LogView
 from sheriff.core.model import Failure, Finding, TriageReport
 from sheriff.core.noise import step_marker
 from sheriff.core.parsers import ALL_PARSERS, rule_set, run_parsers
@@ -31,19 +32,44 @@ def analyse(
     platform: str | None = None,
 ) -> TriageReport:
     """Everything Sheriff can say about a scanned log."""
-    findings = rank(run_parsers(scan, ALL_PARSERS))[:MAX_FAILURES]
-    failures = tuple(_identify(findings, repo, platform))
-    excerpt = choose_excerpt(scan.view, findings, budget, scan.novel)
-    step = _step_of(scan, findings[0].anchor) if findings else None
+    return report_from(
+        scan.view,
+        find_failures(scan),
+        scan.novel,
+        source=source,
+        budget=budget,
+        repo=repo,
+        platform=platform,
+    )
+
+
+def find_failures(scan: ScanResult) -> list[Finding]:
+    """Every finding of every parser, in log order."""
+    return run_parsers(scan, ALL_PARSERS)
+
+
+def report_from(
+    view: LogView,
+    findings: Sequence[Finding],
+    novel: Sequence[int] | None,
+    *,
+    source: str = "-",
+    budget: int = DEFAULT_BUDGET,
+    repo: str | None = None,
+    platform: str | None = None,
+) -> TriageReport:
+    """Rank findings, choose the excerpt, classify and fingerprint."""
+    ranked = rank(findings)[:MAX_FAILURES]
+    failures = tuple(_identify(ranked, repo, platform))
+    excerpt = choose_excerpt(view, ranked, budget, novel)
+    step = _step_of(view, ranked[0].anchor) if ranked else None
     classification = classify(failures, step)
     excerpt_text = tuple(
-        (number, scan.view.text(number) or "")
+        (number, view.text(number) or "")
         for first, last in excerpt.ranges
         for number in range(first, last + 1)
     )
-    return TriageReport(
-        source, scan.view.total_lines, excerpt, failures, classification, excerpt_text
-    )
+    return TriageReport(source, view.total_lines, excerpt, failures, classification, excerpt_text)
 
 
 def _identify(findings: Sequence[Finding], repo: str | None, platform: str | None) -> list[Failure]:
@@ -55,10 +81,10 @@ def _identify(findings: Sequence[Finding], repo: str | None, platform: str | Non
     return failures
 
 
-def _step_of(scan: ScanResult, anchor: int) -> str | None:
+def _step_of(view: LogView, anchor: int) -> str | None:
     """The name of the last step opened before the anchor, if the kept lines show it."""
     for number in range(anchor, max(anchor - 5000, 0), -1):
-        raw = scan.view.raw(number)
+        raw = view.raw(number)
         if raw is None:
             continue
         marker = step_marker(raw.decode("utf-8", "replace"))

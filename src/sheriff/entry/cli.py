@@ -63,13 +63,14 @@ def triage(
     cannot be read.
     """
     from sheriff.adapters.logfiles import FileLogReader
+    from sheriff.adapters.parallel_scan import ProcessPartScanner
     from sheriff.app.triage_logs import TriageRequest, triage_logs
     from sheriff.config import load_settings
 
     try:
         settings = load_settings(config, budget=budget)
         request = TriageRequest(paths, settings.budget, passing_log, repo, platform)
-        reports = triage_logs(request, FileLogReader(settings.chunk_bytes))
+        reports = triage_logs(request, FileLogReader(settings.chunk_bytes), ProcessPartScanner())
     except SheriffError as error:
         raise _fail(error) from error
     _print_reports(reports, output)

@@ -38,10 +38,12 @@ def rule(
     before: int = 30,
     after: int = 60,
     flags: int = 0,
+    noisy: bool = False,
+    structural: bool = False,
 ) -> Rule:
     """Build a rule; ``line`` is compiled with stdlib ``re`` and matched on clean text."""
     compiled = re.compile(line, flags) if line is not None else None
-    return Rule(rule_id, trigger, compiled, before, after)
+    return Rule(rule_id, trigger, compiled, before, after, noisy, structural)
 
 
 # Paths with a line number, as compilers, linters and stack traces print them.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import re2
+
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
@@ -46,16 +48,26 @@ _ERROR_LINE = re.compile(
     r"|denied|refused|timed out|timeout|killed|cannot|could not|couldn't|unable to"
     r"|not found|no such file|segmentation fault|traceback)\b"
 )
-_BENIGN = re.compile(
+_BENIGN = re2.compile(
     r"(?i)\b(?:0|no) (?:errors?|failures?|failed)\b|(?:errors?|failures?|failed)[=:]\s*0\b"
     r"|-Werror|error_prone|errorprone|\bonerror\b|\w+Error\.(?:java|py|js|ts|rb)\b"
     r"|ignore[_-]?errors?|allow[_-]?failures?|continue-on-error|set -e\b|\bfail-fast\b"
     r"|^\s*[-+]?\s*(?:DEBUG|INFO|TRACE)\b|^\$ |^\+ |warning:|WARN(?:ING)?\b"
 )
 
+_COMMAND_RULE = rule(
+    "generic.command",
+    r"\$ [\w./~\\\-\[\"']|##\[group\]Run |\[Pipeline\] (?:sh|bat|withMaven)",
+    r"^(?:\$ \S|Run \S|\[Pipeline\] (?:sh|bat|withMaven))",
+    before=1,
+    after=1,
+    structural=True,
+)
+
 PARSER_RULES = (
     *_EXIT_RULES,
-    rule("generic.error", _ERROR_WORDS, _ERROR_LINE.pattern, before=8, after=12),
+    _COMMAND_RULE,
+    rule("generic.error", _ERROR_WORDS, _ERROR_LINE.pattern, before=8, after=12, noisy=True),
 )
 
 
@@ -66,6 +78,8 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
             if _BENIGN.search(hit.text):
                 continue
             findings.append(_weak(hit, "error_line", FailureType.UNKNOWN, "error"))
+        elif hit.rule.id == "generic.command":
+            findings.append(_weak(hit, "command", FailureType.UNKNOWN, "command"))
         elif hit.rule.id == "generic.make":
             findings.append(_weak(hit, "make", FailureType.BUILD, "make"))
         else:

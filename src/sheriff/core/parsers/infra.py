@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import re2
+
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, follow, rule
@@ -27,7 +29,7 @@ class _Signal:
 
     sub_type: str
     failure_type: FailureType
-    pattern: re.Pattern[str]
+    pattern: str
     strength: Strength = Strength.CLEAR
 
 
@@ -37,7 +39,8 @@ def _signal(
     pattern: str,
     strength: Strength = Strength.CLEAR,
 ) -> _Signal:
-    return _Signal(sub_type, failure_type, re.compile(pattern, re.I), strength)
+    re.compile(pattern)  # fail fast on a bad pattern, with stdlib's clearer message
+    return _Signal(sub_type, failure_type, pattern, strength)
 
 
 _SIGNALS: dict[str, _Signal] = {
@@ -194,11 +197,17 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     return findings
 
 
+_ORDERED = tuple(_SIGNALS.values())
+_SIGNAL_SET = re2.Set.SearchSet(re2.Options())
+for _item in _ORDERED:
+    _SIGNAL_SET.Add(f"(?i:{_item.pattern})")
+_SIGNAL_SET.Compile()
+
+
 def _classify(text: str) -> _Signal | None:
-    for signal in _SIGNALS.values():
-        if signal.pattern.search(text):
-            return signal
-    return None
+    """The first signal, in declaration order, that the line matches."""
+    matched = _SIGNAL_SET.Match(text)
+    return _ORDERED[min(matched)] if matched else None
 
 
 PARSER = Parser(name="infra", rules=_RULES, parse=_parse)
