@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sheriff.core.logview import LogView
-from sheriff.core.model import Excerpt, Finding, LineRange
+from sheriff.core.model import Excerpt, Finding, LineRange, Strength
 
 DEFAULT_BUDGET = 50
-PRIMARY_SHARE = 0.7
+PRIMARY_SHARE = 1.0
+OTHERS_SHARE = 0.5
+MAX_OTHERS = 10
 
 
 class _Selection:
@@ -61,14 +63,22 @@ def choose_excerpt(
 def _take_findings(
     selection: _Selection, ranked: Sequence[Finding], novel: Sequence[int] | None
 ) -> None:
-    primary, others = ranked[0], ranked[1:]
+    primary = ranked[0]
     primary_cap = max(int(selection.budget * PRIMARY_SHARE), 1)
     selection.add(primary.anchor)
     selection.add_all(_block_lines(primary), primary_cap - 1)
-    per_other = max(2, selection.left // max(len(others), 1) // 2) if others else 0
-    for finding in others[:20]:
+    others = [
+        f for f in ranked[1:] if f.strength > Strength.WEAK or primary.strength is Strength.WEAK
+    ]
+    others_cap = int(selection.budget * OTHERS_SHARE)
+    per_other = max(1, others_cap // max(len(others), 1))
+    for finding in others[:MAX_OTHERS]:
+        if others_cap <= 0:
+            break
+        before = len(selection.lines)
         selection.add(finding.anchor)
         selection.add_all(_block_lines(finding), per_other - 1)
+        others_cap -= len(selection.lines) - before
     if novel:
         near = sorted(novel, key=lambda number: abs(number - primary.anchor))
         selection.add_all(near, max(selection.left // 2, 0))
@@ -93,7 +103,7 @@ def _widen(selection: _Selection, primary: Finding) -> None:
         if selection.view.has(after):
             selection.add(after)
         after += 1
-        if selection.left > 0 and before >= 1 and (after - last) % 2 == 0:
+        if selection.left > 0 and before >= 1 and (after - last) % 3 == 0:
             selection.add(before)
             before -= 1
         if not selection.view.has(after) and not selection.view.has(before):

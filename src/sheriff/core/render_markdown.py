@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sheriff.core.classify import level_of
-from sheriff.core.model import Failure, TriageReport
+from sheriff.core.model import Failure, Strength, TriageReport
 from sheriff.core.redact import redact
 
 MAX_LISTED = 15
@@ -26,6 +26,12 @@ def _where(failure: Failure) -> str:
 
 def _cell(text: str) -> str:
     return redact(text).replace("|", "\\|").replace("\n", " ").strip()[:160]
+
+
+def _listed(report: TriageReport) -> list[Failure]:
+    """The failures worth a person's attention: weak lines only when nothing else exists."""
+    strong = [f for f in report.failures if f.finding.strength > Strength.WEAK]
+    return (strong or list(report.failures))[:MAX_LISTED]
 
 
 def _excerpt_block(report: TriageReport) -> list[str]:
@@ -56,15 +62,16 @@ def render_markdown(report: TriageReport) -> str:
     out = [f"### Sheriff triage: `{report.source}`", "", _headline(report), ""]
     if report.failures:
         out += ["| # | type | what | where | message |", "|---|---|---|---|---|"]
-        for failure in report.failures[:MAX_LISTED]:
+        for failure in _listed(report):
             finding = failure.finding
             out.append(
                 f"| {failure.id} | {finding.failure_type.value}/{finding.sub_type} | "
                 f"{_cell(_what(failure))} | {_cell(_where(failure))} | "
                 f"{_cell(finding.message)} |"
             )
-        if len(report.failures) > MAX_LISTED:
-            out.append(f"\n…and {len(report.failures) - MAX_LISTED} more.")
+        hidden = len(report.failures) - len(_listed(report))
+        if hidden:
+            out.append(f"\n…and {hidden} more (weaker signals) in the JSON output.")
         out.append("")
     ranges = ", ".join(f"{first}–{last}" for first, last in report.excerpt.ranges)
     out += [
@@ -82,7 +89,7 @@ def render_markdown(report: TriageReport) -> str:
 
 def render_text(report: TriageReport) -> str:
     out = [f"== {report.source} ({report.lines} lines)", _headline(report).replace("**", "")]
-    for failure in report.failures[:MAX_LISTED]:
+    for failure in _listed(report):
         finding = failure.finding
         out.append(
             f"  {failure.id} {finding.failure_type.value}/{finding.sub_type}"

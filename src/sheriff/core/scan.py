@@ -47,7 +47,9 @@ class LogScanner:
         self._kept = 0
         self._hits: list[Hit] = []
         self._last_lines: list[bytes] = []
-        self._examined_tail: set[int] = set()
+        self._examined: set[int] = set()
+        self._keep_until = 0
+        self._noisy_until = 0
 
     def feed(self, chunk: bytes) -> None:
         self._total_bytes += len(chunk)
@@ -62,69 +64,96 @@ class LogScanner:
             self._scan_buffer(self._carry)
             self._carry = b""
         total = self._lines_before
-        tail_first = total - len(self._last_lines) + 1
-        skip = {n - tail_first for n in self._examined_tail if n >= tail_first}
-        tail_span = [(0, len(self._last_lines) - 1)]
-        self._examine_noisy(self._last_lines, tail_first - 1, tail_span, skip)
-        self._keep(Region(tail_first, self._last_lines))
+        tail = self._last_lines
+        tail_base = total - len(tail)
+        self._examine_noisy(tail, tail_base, [(0, len(tail) - 1)])
+        self._keep(Region(tail_base + 1, tail))
         view = LogView(total, merge_regions(self._regions))
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
         return ScanResult(view, hits, self._total_bytes, self._novel)
 
     def _scan_buffer(self, buffer: bytes) -> None:
+        """Scan one buffer of whole lines, reading the previous buffer's tail as context.
+
+        Context windows and noisy searches cross buffer boundaries both ways (the tail
+        of the previous buffer is prepended; what reaches past the end is carried), so
+        the result does not depend on how the input was cut into chunks.
+        """
         lines = buffer.splitlines()
-        base = self._lines_before
-        if base == 0:
+        previous = self._last_lines
+        extended = previous + lines
+        offset = len(previous)
+        base = self._lines_before - offset  # extended[0] is line base + 1
+        if self._lines_before == 0:
             self._keep(Region(1, lines[:HEAD_LINES]))
-        examined: set[int] = set()
+        self._keep_carried(extended, base)
+        spans = self._carried_noisy_span(extended, base)
         anchors: list[int] = []
         for index in self._candidate_line_indices(buffer):
-            examined.add(index)
-            hits = self._record(lines, index, base)
+            hits = self._record(extended, index + offset, base)
             if any(not hit.rule.structural for hit in hits):
-                anchors.append(index)
-        spans = _spans_around(anchors, NOISY_RADIUS, len(lines) - 1)
-        self._examine_noisy(lines, base, spans, examined)
+                anchors.append(index + offset)
+        spans += _spans_around(anchors, NOISY_RADIUS, len(extended) - 1)
+        if anchors:
+            self._noisy_until = max(self._noisy_until, base + anchors[-1] + 1 + NOISY_RADIUS)
+        self._examine_noisy(extended, base, spans)
         if self._baseline is not None:
-            self._keep_novel(lines, base)
-        tail_start = max(len(lines) - TAIL_LINES, 0)
-        self._examined_tail = {base + i + 1 for i in examined if i >= tail_start}
-        self._last_lines = (self._last_lines + lines)[-TAIL_LINES:]
+            self._keep_novel(lines, self._lines_before)
+        self._last_lines = extended[-TAIL_LINES:]
         self._lines_before += len(lines)
+        self._examined = {n for n in self._examined if n > self._lines_before - TAIL_LINES}
+
+    def _keep_carried(self, extended: list[bytes], base: int) -> None:
+        """Keep the lines a hit of the previous buffer asked to see after it."""
+        first = self._lines_before + 1
+        if self._keep_until >= first:
+            self._keep(Region(first, extended[first - base - 1 : self._keep_until - base]))
+
+    def _carried_noisy_span(self, extended: list[bytes], base: int) -> list[tuple[int, int]]:
+        first = self._lines_before + 1
+        if self._noisy_until < first:
+            return []
+        return [(first - base - 1, min(self._noisy_until - base - 1, len(extended) - 1))]
 
     def _record(self, lines: list[bytes], index: int, base: int) -> list[Hit]:
         """Confirm the rules on one line; keep the hits and the context they need."""
-        hits = self._rules.hits_on(base + index + 1, lines[index])
+        number = base + index + 1
+        if number in self._examined:
+            return []
+        self._examined.add(number)
+        hits = self._rules.hits_on(number, lines[index])
         if hits:
             self._hits.extend(hits)
             before, after = window(hits)
             if self._kept > MAX_KEPT_LINES:
                 before, after = min(before, 3), min(after, 3)
-            start = max(index - before, 0)
-            self._keep(Region(base + start + 1, lines[start : index + after + 1]))
+            self._keep_window(lines, index, base, before, after)
         return hits
 
-    def _examine_noisy(
-        self, lines: list[bytes], base: int, spans: list[tuple[int, int]], skip: set[int]
+    def _keep_window(
+        self, lines: list[bytes], index: int, base: int, before: int, after: int
     ) -> None:
+        start = max(index - before, 0)
+        self._keep(Region(base + start + 1, lines[start : index + after + 1]))
+        self._keep_until = max(self._keep_until, base + index + 1 + after)
+
+    def _examine_noisy(self, lines: list[bytes], base: int, spans: list[tuple[int, int]]) -> None:
         """Look for noisy rules inside the given spans of line indices."""
         for first, last in spans:
             joined = b"\n".join(lines[first : last + 1])
             index, position = first, 0
-            for offset in self._rules.noisy_offsets(joined):
-                index += joined.count(b"\n", position, offset)
-                position = offset
-                if index not in skip:
-                    skip.add(index)
-                    self._record_noisy(lines, index, base)
-
-    def _record_noisy(self, lines: list[bytes], index: int, base: int) -> None:
-        hits = self._rules.hits_on(base + index + 1, lines[index])
-        if hits:
-            self._hits.extend(hits)
-            start = max(index - NOISY_BEFORE, 0)
-            self._keep(Region(base + start + 1, lines[start : index + NOISY_AFTER + 1]))
+            for found in self._rules.noisy_offsets(joined):
+                index += joined.count(b"\n", position, found)
+                position = found
+                number = base + index + 1
+                if number in self._examined:
+                    continue
+                self._examined.add(number)
+                hits = self._rules.hits_on(number, lines[index])
+                if hits:
+                    self._hits.extend(hits)
+                    self._keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
 
     def _keep_novel(self, lines: list[bytes], base: int) -> None:
         if self._baseline is None or self._novel is None:

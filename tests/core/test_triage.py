@@ -1,0 +1,106 @@
+"""The whole engine on real logs and on arbitrary bytes."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheriff.core.model import FailureType
+from sheriff.core.triage import triage_bytes
+from tests.conftest import read_shared
+
+GO_LOG = "logchunks/logs/Go/avelino@awesome-go/failed/552235410.log.gz"
+
+
+def test_report_is_consistent_on_a_real_log() -> None:
+    report = triage_bytes(read_shared(GO_LOG), budget=40, repo="avelino/awesome-go")
+    assert report.lines == 4730
+    assert report.excerpt.line_count <= 40
+    assert report.failures
+    ids = [failure.id for failure in report.failures]
+    assert ids == [f"F{n:03d}" for n in range(1, len(ids) + 1)]
+    primary = report.classification.classifications[0]
+    assert primary.failure_id == "F001"
+    assert primary.failure_type is FailureType.TEST
+    assert report.failures[0].finding.test is not None
+    assert [n for n, _ in report.excerpt_text] == [
+        n for a, b in report.excerpt.ranges for n in range(a, b + 1)
+    ]
+
+
+def test_fingerprints_are_stable_across_runs_and_chunking() -> None:
+    data = read_shared(GO_LOG)
+    first = triage_bytes(data)
+    second = triage_bytes(data)
+    assert [f.fingerprint for f in first.failures] == [f.fingerprint for f in second.failures]
+
+
+def test_passing_log_marks_novel_lines() -> None:
+    base = "cidiff-breakages/breakages/astor_1278/"
+    report = triage_bytes(
+        read_shared(base + "fail.log"), passing=read_shared(base + "pass.log"), budget=50
+    )
+    assert report.excerpt.line_count <= 50
+    assert report.lines == 86
+
+
+def test_empty_log_is_a_result_not_an_error() -> None:
+    report = triage_bytes(b"")
+    assert report.lines == 0
+    assert report.failures == ()
+    assert report.excerpt.ranges == ()
+    assert report.classification.recommendation.action == "manual"
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.binary(max_size=3000), st.integers(min_value=0, max_value=80))
+def test_never_crashes_on_arbitrary_bytes(data: bytes, budget: int) -> None:
+    report = triage_bytes(data, budget=budget)
+    assert report.lines == len(data.splitlines())
+    assert report.excerpt.line_count <= budget
+
+
+_LOGGY = st.lists(
+    st.sampled_from(
+        [
+            b"--- FAIL: TestX (0.00s)",
+            b"    x_test.go:12: boom",
+            b"FAILED tests/test_a.py::test_b - AssertionError",
+            b"error: could not compile `foo`",
+            b"\x1b[31mERROR\x1b[0m something",
+            b"##[error]Process completed with exit code 1.",
+            b"$ make test",
+            b"ok",
+            b"",
+            b"\xff\xfe\x00",
+            b"Traceback (most recent call last):",
+            b'  File "a.py", line 3, in <module>',
+            b"ValueError: bad",
+        ]
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_LOGGY, st.sampled_from([b"\n", b"\r\n", b"\r"]))
+def test_never_crashes_on_log_shaped_input(lines: list[bytes], newline: bytes) -> None:
+    data = newline.join(lines)
+    report = triage_bytes(data, budget=30)
+    assert report.lines == len(data.splitlines())
+    for failure in report.failures:
+        assert 1 <= failure.finding.anchor <= report.lines
+        for first, last in failure.finding.ranges:
+            assert 1 <= first <= last <= report.lines
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=200, max_value=40_000))
+def test_report_does_not_depend_on_chunk_size(chunk: int) -> None:
+    from sheriff.core.render_json import report_to_json
+    from sheriff.core.triage import analyse, new_scanner
+
+    data = read_shared("cidiff-breakages/breakages/commonslang_2089/fail.log")
+    scanner = new_scanner()
+    for start in range(0, len(data), chunk):
+        scanner.feed(data[start : start + chunk])
+    chunked = report_to_json(analyse(scanner.finish()))
+    assert chunked == report_to_json(triage_bytes(data))
