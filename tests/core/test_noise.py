@@ -40,3 +40,12 @@ def test_step_marker_reads_actions_groups_and_jenkins_stages() -> None:
 def test_clean_line_is_idempotent(text: str) -> None:
     once = clean_line(text)
     assert clean_line(once) == once
+
+
+def test_strips_gh_run_view_job_and_step_prefix() -> None:
+    line = "build\tRun tests\t2024-03-01T10:11:12.1234567Z --- FAIL: TestX (0.00s)"
+    assert clean_line(line) == "--- FAIL: TestX (0.00s)"
+
+
+def test_strips_character_set_escapes() -> None:
+    assert clean_line("\x1b(B\x1b[mtest result: FAILED") == "test result: FAILED"

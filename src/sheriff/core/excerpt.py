@@ -14,7 +14,7 @@ from sheriff.core.logview import LogView
 from sheriff.core.model import Excerpt, Finding, LineRange, Strength
 
 DEFAULT_BUDGET = 50
-PRIMARY_SHARE = 1.0
+PRIMARY_SHARE = 0.9
 OTHERS_SHARE = 0.5
 MAX_OTHERS = 10
 
@@ -71,8 +71,9 @@ def _take_findings(
         f for f in ranked[1:] if f.strength > Strength.WEAK or primary.strength is Strength.WEAK
     ]
     others_cap = int(selection.budget * OTHERS_SHARE)
-    per_other = max(1, others_cap // max(len(others), 1))
-    for finding in others[:MAX_OTHERS]:
+    shown = others[:MAX_OTHERS]
+    per_other = max(1, min(others_cap, selection.left) // max(len(shown), 1))
+    for finding in shown:
         if others_cap <= 0:
             break
         before = len(selection.lines)

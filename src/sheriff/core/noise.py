@@ -15,11 +15,13 @@ from dataclasses import dataclass
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erase line
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
+    r"|\x1b[()*+][0-9A-Za-z]"  # character-set selection, e.g. ESC ( B
     r"|\x1b[@-Z\\-_]"  # two-byte escapes
     r"|\x1b"  # a lone ESC left by truncation
 )
 _TIMESTAMP = re.compile(
-    r"^\ufeff?(?:"
+    r"^\ufeff?(?:[^\t\n]{1,200}\t[^\t\n]{1,200}\t(?=\d{4}-\d\d-\d\dT))?"  # gh run view: job, step
+    r"(?:"
     r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?"  # ISO
     r"(?:\s+\|)?"  # Zuul/Ansible "ts | "
     r"|\[\d\d:\d\d:\d\d(?:\.\d+)?\]"  # Jenkins timestamper [12:00:00]
@@ -41,7 +43,9 @@ _JENKINS_STAGE = re.compile(r"^\[Pipeline\] (?:\{ \((?P<stage>[^)]*)\)|.*)$")
 
 # Anything that may start decoration: escapes, control bytes, a leading digit or bracket
 # (timestamps), CI markers, fold/section markers. Lines without any are returned as is.
-_MAYBE_NOISY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|^[\d\[#:\ufeff]|^(?:travis_|section_)|_bk;t=")
+_MAYBE_NOISY = re.compile(
+    r"\t\d{4}-\d\d-\d\dT|" r"[\x00-\x08\x0b-\x1f\x7f]|^[\d\[#:\ufeff]|^(?:travis_|section_)|_bk;t="
+)
 
 
 def strip_ansi(text: str) -> str:

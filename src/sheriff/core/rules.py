@@ -57,9 +57,16 @@ class Hit:
     match: re.Match[str] | None
 
 
-def _compile(triggers: Sequence[str], suffix: str = "") -> re2._Regexp:
+def _options() -> re2.Options:
+    """RE2 options for triggers: a trigger never matches across a line break."""
     options = re2.Options()
     options.max_mem = _RE2_MAX_MEM
+    options.never_nl = True
+    return options
+
+
+def _compile(triggers: Sequence[str], suffix: str = "") -> re2._Regexp:
+    options = _options()
     combined = "|".join(f"(?:{trigger})" for trigger in triggers) or _NEVER
     return re2.compile(f"(?:{combined}){suffix}".encode(), options)
 
@@ -78,9 +85,7 @@ class RuleSet:
         # One match per candidate line: the match runs on to the end of its line.
         self._specific = _compile(specific, r"[^\r\n]*") if specific else None
         self._noisy = _compile(sorted(noisy)) if noisy else None
-        options = re2.Options()
-        options.max_mem = _RE2_MAX_MEM
-        self._set = re2.Set.SearchSet(options)
+        self._set = re2.Set.SearchSet(_options())
         for trigger in triggers or [_NEVER]:
             self._set.Add(trigger.encode())
         self._set.Compile()

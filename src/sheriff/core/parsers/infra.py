@@ -143,7 +143,7 @@ _SIGNALS: dict[str, _Signal] = {
         r"No Rakefile found|: command not found|: not found$|Unable to resolve action"
         r"|Invalid workflow file|unrecognized (?:option|arguments)|Unknown option|invalid option"
         r"|No names found, cannot describe anything|is not recognized as an internal or external"
-        r"|No such file or directory$|Unable to find (?:image|action)"
+        r"|No such file or directory$|Unable to find action"
         r"|Could not find a part of the path",
         Strength.PARTIAL,
     ),

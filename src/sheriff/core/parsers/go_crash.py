@@ -1,0 +1,256 @@
+"""Go crashes around tests: panics with goroutine dumps, test timeouts, data races, leaks.
+
+A panic printed right after a ``--- FAIL`` header belongs to that test; a race report is
+followed by the ``--- FAIL`` of the test it broke ("race detected during execution of
+test"). Both are merged into the test's finding. Crashes no test header claims become
+findings of their own, named after the test the dump shows running.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sheriff.core.logview import LogView
+from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
+from sheriff.core.parsers.base import merge_ranges
+from sheriff.core.parsers.go_output import MESSAGE_LIMIT, frame_locations
+from sheriff.core.parsers.go_tests import FRAMEWORK, TOOL
+from sheriff.core.scan import Hit
+
+PANIC_LINE = r"^(?P<kind>panic|fatal error): (?P<message>.*)"
+DUMP_LIMIT = 400
+SECTION_LINES = 16
+UNFINISHED_LOOKBACK = 300
+
+_GOROUTINE = re.compile(r"^goroutine \d+ \[")
+_DUMP_END = re.compile(
+    r"^(?:FAIL\s|FAIL$|ok\s|PASS$|exit status \d+|=== |--- |\[?\d{4}[-/]\d\d[-/]\d\d"
+    r"|={10,})"
+)
+_RUNNING_TEST = re.compile(r"^\s+(?P<name>(?:Test|Example|Benchmark|Fuzz)\S*) \(")
+_TEST_FRAME = re.compile(r"\.(?P<name>(?:Test|Benchmark|Fuzz)[A-Z0-9_]\w*|Test)\(")
+_TEST_CONTEXT = re.compile(r"\btesting\.|_test\.go:")
+_RUN = re.compile(r"^=== RUN\s+(?P<name>\S+)")
+_RESULT = re.compile(r"^\s*--- (?:PASS|FAIL|SKIP): (?P<name>\S+)")
+_RACE_END = re.compile(r"^={10,}\s*$")
+_RACE_IN_TEST = re.compile(r"race detected during execution of test")
+
+
+def merge_crashes(
+    view: LogView,
+    tests: list[Finding],
+    panics: Sequence[Hit],
+    races: Sequence[Hit],
+    leaks: Sequence[Hit],
+) -> list[Finding]:
+    """The test findings with their crashes merged in, plus crashes of their own."""
+    result = list(tests)
+    for hit in panics:
+        _add_panic(view, hit, result)
+    for hit in races:
+        _add_race(view, hit, result)
+    for hit in leaks:
+        if not any(_covers(finding, hit.number) for finding in result):
+            result.append(_leak(hit))
+    return result
+
+
+def _covers(finding: Finding, number: int) -> bool:
+    return any(first <= number <= last for first, last in finding.ranges)
+
+
+def _add_panic(view: LogView, hit: Hit, findings: list[Finding]) -> None:
+    if any(_covers(finding, hit.number) and finding.has_stack_trace for finding in findings):
+        return  # a recovered/re-panic line inside a dump already read
+    last = _dump_end(view, hit.number)
+    is_go = any(_GOROUTINE.match(text) for _, text in view.span(hit.number, last))
+    if not is_go and hit.text.startswith("fatal error"):
+        return  # not a Go runtime error (a C compiler says "fatal error:" too)
+    dump = Finding(
+        tool=TOOL,
+        failure_type=FailureType.TEST,
+        sub_type="timeout" if "test timed out after" in hit.text else "panic",
+        message=_panic_message(view, hit),
+        anchor=hit.number,
+        ranges=_dump_ranges(view, hit.number, last),
+        locations=tuple(frame_locations(view, hit.number, last)),
+        has_stack_trace=True,
+        kind="test",
+    )
+    owner = _owning_test(findings, hit.number)
+    if owner is not None and dump.sub_type != "timeout":
+        findings[findings.index(owner)] = replace(
+            owner,
+            sub_type=dump.sub_type,
+            message=dump.message,
+            ranges=merge_ranges([*owner.ranges, *dump.ranges]),
+            locations=dump.locations or owner.locations,
+            has_stack_trace=True,
+        )
+        return
+    findings.extend(_dump_findings(view, dump, last))
+
+
+def _dump_findings(view: LogView, dump: Finding, last: int) -> list[Finding]:
+    """A dump no test header claims: one finding per test it shows running."""
+    names = _running_tests(view, dump.anchor, last)
+    context = any(_TEST_CONTEXT.search(text) for _, text in view.span(dump.anchor, last))
+    if not names and not context:  # a Go program crashed, not a test binary
+        return [replace(dump, tool="go", failure_type=FailureType.UNKNOWN, kind="error")]
+    if not names:
+        return [dump]
+    return [replace(dump, test=TestIdentity(FRAMEWORK, None, name)) for name in names]
+
+
+def _owning_test(findings: list[Finding], number: int) -> Finding | None:
+    """The test whose ``--- FAIL`` block ends just above a panic line."""
+    for finding in findings:
+        if finding.test is None or finding.kind != "test" or finding.has_stack_trace:
+            continue
+        end = max(last for _, last in finding.ranges)
+        if finding.anchor < number and 0 < number - end <= 3:
+            return finding
+    return None
+
+
+def _dump_end(view: LogView, first: int) -> int:
+    last = first
+    for number, text in view.span(first + 1, first + DUMP_LIMIT):
+        if number != last + 1 or _DUMP_END.match(text):
+            break
+        last = number
+    while last > first and not (view.text(last) or "").strip():
+        last -= 1
+    return last
+
+
+def _dump_ranges(view: LogView, first: int, last: int) -> tuple[LineRange, ...]:
+    """The panic lines and the goroutine that runs the project's own code."""
+    sections = [number for number, text in view.span(first, last) if _GOROUTINE.match(text)]
+    if not sections:
+        return ((first, min(last, first + SECTION_LINES)),)
+    head = (first, sections[0] - 1 if sections[0] > first else first)
+    ends = [*sections[1:], last + 1]
+    chosen = sections[0]
+    for start, end in zip(sections, ends, strict=True):
+        if frame_locations(view, start, end - 1):
+            chosen = start
+            break
+    end = ends[sections.index(chosen)] - 1
+    return merge_ranges([head, (chosen, min(end, chosen + SECTION_LINES))])
+
+
+def _panic_message(view: LogView, hit: Hit) -> str:
+    lines = [hit.text.strip()]
+    following = view.text(hit.number + 1) or ""
+    if following.startswith(("[signal", "\tpanic:")):
+        lines.append(following.strip())
+    return "\n".join(lines)[:MESSAGE_LIMIT]
+
+
+def _running_tests(view: LogView, first: int, last: int) -> list[str]:
+    """Tests a dump shows running: the ``running tests:`` list, else a test frame."""
+    listed = [m.group("name") for _, t in view.span(first, last) if (m := _RUNNING_TEST.match(t))]
+    listed = listed or _unfinished_tests(view, first)
+    if listed:
+        return [name for name in listed if not any(o.startswith(name + "/") for o in listed)]
+    for _, text in view.span(first, last):
+        frame = _TEST_FRAME.search(text)
+        if frame and not text.startswith(("testing.", "\t")):
+            return [frame.group("name")]
+    return []
+
+
+def _unfinished_tests(view: LogView, first: int) -> list[str]:
+    """Tests ``go test -v`` started (``=== RUN``) and never finished before a dump."""
+    started: list[str] = []
+    finished: set[str] = set()
+    for number in range(first - 1, max(first - UNFINISHED_LOOKBACK, 0), -1):
+        text = view.text(number)
+        if text is None or (_DUMP_END.match(text) and not text.startswith(("=== ", "--- "))):
+            break
+        run = _RUN.match(text)
+        if run and run.group("name") not in finished:
+            started.insert(0, run.group("name"))
+        result = _RESULT.match(text)
+        if result:
+            finished.add(result.group("name"))
+    return started
+
+
+def _add_race(view: LogView, hit: Hit, findings: list[Finding]) -> None:
+    last = _race_end(view, hit.number)
+    report = (hit.number, min(last, hit.number + 30))
+    locations = tuple(frame_locations(view, hit.number, last))
+    owner = _test_after_race(view, findings, last)
+    if owner is not None:
+        if owner.sub_type != "race" or owner.anchor > hit.number:
+            findings[findings.index(owner)] = replace(
+                owner,
+                sub_type="race",
+                message=f"WARNING: DATA RACE\n{owner.message}"[:MESSAGE_LIMIT],
+                anchor=min(owner.anchor, hit.number),
+                ranges=merge_ranges([*owner.ranges, report]),
+                locations=_merged_locations(locations, owner.locations),
+                has_stack_trace=True,
+            )
+        return
+    names = _running_tests(view, hit.number, last)
+    findings.append(
+        Finding(
+            tool=TOOL if names else "go",
+            failure_type=FailureType.TEST,
+            sub_type="race",
+            message=_race_message(view, hit.number),
+            anchor=hit.number,
+            ranges=(report,),
+            strength=Strength.CLEAR,
+            test=TestIdentity(FRAMEWORK, None, names[0]) if names else None,
+            locations=locations,
+            has_stack_trace=True,
+            kind="test",
+        )
+    )
+
+
+def _race_end(view: LogView, first: int) -> int:
+    for number, text in view.span(first + 1, first + 200):
+        if _RACE_END.match(text):
+            return number
+    return min(first + 30, view.total_lines)
+
+
+def _race_message(view: LogView, first: int) -> str:
+    following = view.text(first + 1) or ""
+    return f"WARNING: DATA RACE\n{following.strip()}"
+
+
+def _test_after_race(view: LogView, findings: list[Finding], race_end: int) -> Finding | None:
+    for finding in findings:
+        if finding.test is None or not race_end < finding.anchor <= race_end + 40:
+            continue
+        block = [text for first, last in finding.ranges for _, text in view.span(first, last)]
+        if any(_RACE_IN_TEST.search(text) for text in block):
+            return finding
+    return None
+
+
+def _merged_locations(
+    first: tuple[Location, ...], second: tuple[Location, ...]
+) -> tuple[Location, ...]:
+    return tuple(dict.fromkeys([*first, *second]))[:8]
+
+
+def _leak(hit: Hit) -> Finding:
+    return Finding(
+        tool=TOOL,
+        failure_type=FailureType.TEST,
+        sub_type="goroutine_leak",
+        message=hit.text.strip()[:MESSAGE_LIMIT],
+        anchor=hit.number,
+        ranges=((hit.number, hit.number + 12),),
+        test=None,
+        kind="test",
+    )

@@ -1,0 +1,220 @@
+"""Maven builds: compiler errors, class-version clashes, checkstyle and failed goals.
+
+Maven reports a failure twice: first where it happens (the compiler's errors, a stack
+trace, a resolution error), then in the closing "Failed to execute goal" block. The
+first report is the finding; the goal block is added to its ranges. A goal block with no
+earlier cause becomes a finding of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sheriff.core.logview import LogView
+from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
+from sheriff.core.parsers.base import rule
+from sheriff.core.parsers.jvm_deps import DEPENDENCY_RULES, dependency_findings
+from sheriff.core.parsers.jvm_frames import TRACE_LINE, message_end, trace_locations
+from sheriff.core.parsers.jvm_goal import classify_goal, error_block
+from sheriff.core.parsers.misc_family import (
+    Family,
+    block_end,
+    capped,
+    clusters,
+    joined,
+    line_at,
+    previous_line,
+)
+from sheriff.core.scan import Hit
+
+_SOURCE = r"(?P<path>(?:[A-Za-z]:)?[^\s:\[\]]*[\w$]\.(?P<ext>java|kt|groovy|scala))"
+_MAVEN_ERROR = re.compile(
+    r"^(?:\[ERROR\]\s+" + _SOURCE + r":\[(?P<line>\d+),\d+\]\s+(?:error:\s+)?"
+    r"|" + _SOURCE.replace("?P<", "?P<bare_") + r":\[(?P<bare_line>\d+),\d+\]\s+error:\s+)"
+    r"(?P<msg>.*)"
+)
+_JAVAC_ERROR = re.compile(_SOURCE + r":(?P<line>\d+): error: (?P<msg>.*)")
+_KOTLIN_ERROR = re.compile(
+    r"^e: (?:file://)?(?P<path>\S+\.kts?)(?::(?P<line>\d+):\d+|: \((?P<line2>\d+), \d+\):)"
+    r"\s+(?P<msg>.*)"
+)
+_CHECKSTYLE_LINE = re.compile(
+    r"^(?:\[ant:checkstyle\]\s+)?\[ERROR\]\s+"
+    + _SOURCE
+    + r":(?P<line>\d+)(?::\d+)?: (?P<msg>.*) \[\w+\]$"
+)
+_CHECKSTYLE_CATEGORY = re.compile(r"^\([\w.]+\) \w+")
+_CLASS_VERSION = re.compile(
+    r"UnsupportedClassVersionError|class file has wrong version"
+    r"|compiled by a more recent version of the Java|Unsupported class file major version"
+)
+_GOAL = re.compile(r"(?:^|\] )Failed to execute goal (?P<rest>.*)")
+_COMPILATION_HEADER = re.compile(r"COMPILATION ERROR|Compilation failure")
+_CONTINUATION = re.compile(
+    r"^(?:\s|\[ERROR\]\s{2,}|\[ERROR\]\s*(?:symbol|location|required|found|reason):)"
+)
+
+RULES = (
+    rule("jvm.maven.compile", r"\.(?:java|kt|groovy|scala):\[\d+,\d+\]", _MAVEN_ERROR.pattern),
+    rule("jvm.maven.javac", r"\.java:\d+: error: ", _JAVAC_ERROR.pattern, after=20),
+    rule("jvm.maven.kotlin", r"e: (?:file://)?\S+\.kts?[:(]", _KOTLIN_ERROR.pattern, after=20),
+    rule("jvm.maven.checkstyle", r"\.java:\d+(?::\d+)?: .* \[[A-Z]\w+\]", _CHECKSTYLE_LINE.pattern),
+    rule("jvm.maven.version", _CLASS_VERSION.pattern, _CLASS_VERSION.pattern, before=5),
+    rule("jvm.maven.goal", r"Failed to execute goal", _GOAL.pattern, before=5, after=60),
+    *DEPENDENCY_RULES,
+)
+
+
+def _error_parts(hit: Hit) -> tuple[str, int, str] | None:
+    match = hit.match
+    if match is None:
+        return None
+    groups = match.groupdict()
+    path = groups.get("path") or groups.get("bare_path") or ""
+    line = groups.get("line") or groups.get("line2") or groups.get("bare_line") or "0"
+    return path, int(line), match.group("msg")
+
+
+def _confirmed(view: LogView, group: list[Hit], goal_spans: Sequence[LineRange]) -> bool:
+    """Maven-style errors count when Maven's COMPILATION ERROR header or a goal block frames
+    them; other tools (code generators, example compilers) print the same shape."""
+    first = group[0]
+    if first.rule.id != "jvm.maven.compile" or _within(first, goal_spans):
+        return True
+    return previous_line(view, first.number, _COMPILATION_HEADER, limit=4) is not None
+
+
+def _compile_finding(view: LogView, group: list[Hit], confirmed: bool) -> Finding:
+    first, last = group[0], group[-1]
+    end = block_end(view, last.number, lambda text: bool(_CONTINUATION.match(text)), limit=25)
+    parts = [p for hit in group if (p := _error_parts(hit)) is not None]
+    path, line, msg = parts[0]
+    detail = joined(view, first.number + 1, message_end(view, first.number, 4), limit=300)
+    span_text = joined(view, first.number, end, limit=4000)
+    version = bool(_CLASS_VERSION.search(span_text))
+    ext = path.rsplit(".", 1)[-1]
+    return Finding(
+        tool={"java": "javac", "kt": "kotlinc", "scala": "scalac"}.get(ext, "groovyc"),
+        failure_type=FailureType.BUILD,
+        sub_type="class_version" if version else "compile",
+        message=f"{path}:{line}: {msg}\n{detail}".strip()[:500],
+        anchor=first.number,
+        ranges=(capped(first.number, end),),
+        locations=tuple(dict.fromkeys(Location(p, n) for p, n, _ in parts))[:8],
+        strength=Strength.CLEAR if confirmed else Strength.PARTIAL,
+    )
+
+
+def _checkstyle_finding(group: list[Hit]) -> Finding:
+    parts = [p for hit in group if (p := _error_parts(hit)) is not None]
+    path, line, msg = parts[0]
+    return Finding(
+        tool="checkstyle",
+        failure_type=FailureType.LINT,
+        sub_type="checkstyle",
+        message=f"{path}:{line}: {msg}"[:500],
+        anchor=group[0].number,
+        ranges=(capped(group[0].number, group[-1].number),),
+        locations=tuple(dict.fromkeys(Location(p, n) for p, n, _ in parts))[:8],
+    )
+
+
+def _is_checkstyle(hit: Hit) -> bool:
+    if hit.rule.id == "jvm.maven.checkstyle":
+        return True
+    parts = _error_parts(hit)
+    return parts is not None and bool(_CHECKSTYLE_CATEGORY.match(parts[2]))
+
+
+def _version_finding(view: LogView, hit: Hit) -> Finding:
+    before = line_at(view, hit.number - 1) or ""
+    start = hit.number - 1 if re.search(r"(?i)error|exception", before) else hit.number
+    end = block_end(view, hit.number, lambda text: bool(TRACE_LINE.search(text)), limit=200)
+    return Finding(
+        tool="maven" if "[WARNING]" in before or "[ERROR]" in before else "java",
+        failure_type=FailureType.BUILD,
+        sub_type="class_version",
+        message=hit.text.strip()[:500],
+        anchor=hit.number,
+        ranges=(capped(start, end),),
+        locations=trace_locations(view, hit.number, end),
+        has_stack_trace=end > hit.number,
+    )
+
+
+def _within(hit: Hit, spans: Sequence[LineRange]) -> bool:
+    return any(first <= hit.number <= last for first, last in spans)
+
+
+def _causes(view: LogView, hits: Sequence[Hit], goal_spans: list[LineRange]) -> list[Finding]:
+    """Compile errors, checkstyle violations and class-version clashes, in log order."""
+    compiles = [
+        h
+        for h in hits
+        if h.rule.id in {"jvm.maven.compile", "jvm.maven.javac", "jvm.maven.kotlin"}
+        and not _is_checkstyle(h)
+    ]
+    styles = [
+        h
+        for h in hits
+        if h.rule.id in {"jvm.maven.compile", "jvm.maven.checkstyle"} and _is_checkstyle(h)
+    ]
+    outside = [hit for hit in compiles if not _within(hit, goal_spans)]
+    findings = [
+        _compile_finding(view, group, _confirmed(view, group, goal_spans))
+        for group in clusters(outside or compiles, 12)
+    ]
+    findings.extend(_checkstyle_finding(group) for group in clusters(styles, gap=6))
+    covered = [r for f in findings for r in f.ranges]
+    for hit in hits:
+        if hit.rule.id == "jvm.maven.version" and not _within(hit, [*covered, *goal_spans]):
+            findings.append(_version_finding(view, hit))
+            covered.extend(findings[-1].ranges)
+    return findings
+
+
+_RELATED_TYPES = (
+    frozenset({FailureType.DEPENDENCY, FailureType.INFRASTRUCTURE}),
+    frozenset({FailureType.BUILD}),
+    frozenset({FailureType.LINT, FailureType.CONFIG}),
+)
+
+
+def _explains(cause: Finding, goal: Finding) -> bool:
+    if goal.failure_type is FailureType.TEST:
+        return False
+    if goal.sub_type == "maven" and goal.failure_type is FailureType.BUILD:
+        return True  # an unclassified plugin failure: the earlier cause says what it was
+    return any(
+        cause.failure_type in group and goal.failure_type in group for group in _RELATED_TYPES
+    )
+
+
+def _attach_goal(findings: list[Finding], goal: Finding) -> bool:
+    """Add a goal block to the last earlier finding it explains; False when none does."""
+    for index in range(len(findings) - 1, -1, -1):
+        cause = findings[index]
+        if cause.anchor < goal.anchor and _explains(cause, goal):
+            findings[index] = replace(cause, ranges=(*cause.ranges, *goal.ranges))
+            return True
+    return False
+
+
+def parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
+    goals = [hit for hit in hits if hit.rule.id == "jvm.maven.goal"]
+    goal_spans = [error_block(view, hit.number) for hit in goals]
+    findings = _causes(view, hits, goal_spans)
+    findings.extend(
+        dependency_findings(view, [h for h in hits if h.rule.id.startswith("jvm.maven.dep")])
+    )
+    findings.sort(key=lambda finding: finding.anchor)
+    for hit, span in zip(goals, goal_spans, strict=True):
+        goal = classify_goal(hit, span, joined(view, span[0], span[1], limit=4000))
+        if not _attach_goal(findings, goal):
+            findings.append(goal)
+    return findings
+
+
+FAMILY = Family("maven", RULES, parse)

@@ -1,0 +1,169 @@
+"""Reading Python tracebacks, and naming the kind of a Python error.
+
+Shared by the Python test parsers: a ``Traceback (most recent call last):`` block is
+read into frames and the exception that ended it, and an exception (name + message)
+is mapped onto the error kinds used as sub-types (``assertion``, ``timeout`` …).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sheriff.core.logview import LogView
+from sheriff.core.model import Location
+
+TRACEBACK_HEADER = re.compile(r"^(?P<indent>\s*)Traceback \(most recent call last\):\s*$")
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?')
+_EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::(?P<message>.*))?$")
+_CHAIN = re.compile(
+    r"^\s*(?:During handling of the above exception, another exception occurred:"
+    r"|The above exception was the direct cause of the following exception:)\s*$"
+)
+_LIBRARY = re.compile(
+    r"site-packages|dist-packages|/lib/python\d|\\lib\\|^<|/usr/lib/|/_pytest/|/pluggy/"
+    r"|/importlib/|/unittest/|/nose/"
+)
+_MAX_FRAMES_LINES = 400
+_MAX_MESSAGE_LINES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Traceback:
+    """One traceback: where it starts, its frames and the exception that ended it."""
+
+    header: int
+    last: int
+    frames: tuple[tuple[int, Location], ...]
+    exception_line: int
+    exception: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.exception}: {self.message}" if self.message else self.exception
+
+
+def is_library_path(path: str) -> bool:
+    """Whether a frame's file belongs to the interpreter or an installed package."""
+    return bool(_LIBRARY.search(path))
+
+
+def read_traceback(view: LogView, header: int) -> Traceback | None:
+    """Read the traceback whose ``Traceback (most recent call last):`` line is ``header``."""
+    text = view.text(header)
+    start = TRACEBACK_HEADER.match(text or "")
+    if start is None:
+        return None
+    base = len(start.group("indent"))
+    frames: list[tuple[int, Location]] = []
+    for number in range(header + 1, header + _MAX_FRAMES_LINES):
+        line = view.text(number)
+        if line is None:
+            return None
+        frame = _FRAME.match(line)
+        if frame:
+            frames.append((number, Location(frame.group("path"), int(frame.group("line")))))
+            continue
+        indent = len(line) - len(line.lstrip())
+        if not line.strip() or indent > base:
+            continue
+        exception = _EXCEPTION.match(line[base:])
+        if exception is None:
+            return None
+        return _finish(view, (header, number, base), frames, exception)
+    return None
+
+
+def _finish(
+    view: LogView,
+    where: tuple[int, int, int],
+    frames: list[tuple[int, Location]],
+    exception: re.Match[str],
+) -> Traceback:
+    """``where`` is (header line, exception line, indentation of the traceback)."""
+    header, number, base = where
+    message = (exception.group("message") or "").strip()
+    last = number
+    for following in range(number + 1, number + _MAX_MESSAGE_LINES):
+        line = view.text(following)
+        if line is None or not line.strip() or _CHAIN.match(line):
+            break
+        if TRACEBACK_HEADER.match(line) or len(line) - len(line.lstrip()) < base:
+            break
+        last = following
+    return Traceback(header, last, tuple(frames), number, exception.group("name"), message[:400])
+
+
+def chained_before(view: LogView, header: int) -> int | None:
+    """The header of the traceback this one was raised while handling, if any."""
+    for number in range(header - 1, max(header - 4, 0), -1):
+        line = view.text(number)
+        if line is None:
+            return None
+        if _CHAIN.match(line):
+            return _previous_header(view, number)
+        if line.strip():
+            return None
+    return None
+
+
+def _previous_header(view: LogView, chain_line: int) -> int | None:
+    for number in range(chain_line - 1, max(chain_line - _MAX_FRAMES_LINES, 0), -1):
+        line = view.text(number)
+        if line is None:
+            return None
+        if TRACEBACK_HEADER.match(line):
+            return number
+    return None
+
+
+def project_first(locations: Iterable[Location]) -> tuple[Location, ...]:
+    """Innermost project frames first, then the library frames (innermost first)."""
+    ordered = list(dict.fromkeys(reversed(list(locations))))
+    project = [loc for loc in ordered if not is_library_path(loc.path)]
+    library = [loc for loc in ordered if is_library_path(loc.path)]
+    return tuple(project + library)
+
+
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("import_error", re.compile(r"\b(?:ModuleNotFoundError|ImportError)\b")),
+    ("syntax", re.compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")),
+    (
+        "timeout",
+        re.compile(
+            r"\bTimeout(?:Error|Expired)?\b|\btimed out\b|Failed: Timeout|\bDeadlineExceeded",
+            re.I,
+        ),
+    ),
+    (
+        "network",
+        re.compile(
+            r"Connection(?:Refused|Reset|Aborted)?Error|NewConnectionError|MaxRetryError"
+            r"|Connection refused|Connection reset|Name or service not known"
+            r"|Name does not resolve|Temporary failure in name resolution|gaierror"
+            r"|URLError|RemoteDisconnected",
+        ),
+    ),
+    ("assertion", re.compile(r"\bAssertionError\b|^assert\b|\bAssertion(?:Failed)?\b")),
+)
+
+
+def error_kind(text: str) -> str:
+    """The kind of a Python error, as a sub-type: ``assertion``, ``timeout``, …."""
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
+            return kind
+    return "exception"
+
+
+def kind_of_block(exception_text: str, block_text: str) -> str:
+    """The kind of a failing test: its own exception, unless a tested subprocess
+    could not import a module (a dependency problem that surfaces inside the test)."""
+    own = error_kind(exception_text)
+    if own in {"assertion", "exception"} and re.search(
+        r"^\s*(?:E\s+)?(?:ModuleNotFoundError|ImportError): ", block_text, re.M
+    ):
+        return "import_error"
+    return own
