@@ -29,6 +29,7 @@ from sheriff.core.parsers import (
     python_tools,
     ruby,
     rust,
+    shell_tools,
     tap,
 )
 from sheriff.core.parsers.base import Parser
@@ -54,6 +55,7 @@ ALL_PARSERS: tuple[Parser, ...] = (
     ruby.PARSER,
     php.PARSER,
     tap.PARSER,
+    shell_tools.PARSER,
     misc_tests.PARSER,
 )
 

@@ -67,7 +67,9 @@ def test_findings(
 ) -> list[Finding]:
     """One finding per failing leaf test."""
     packages = _package_ends(summaries)
-    headers = [_Header(hit.number, _group(hit, "name"), 0, None, False) for hit in gotestsum]
+    headers = [
+        _Header(hit.number, _group(hit, "name"), 0, _group(hit, "pkg"), False) for hit in gotestsum
+    ]
     covered = _gotestsum_spans(view, headers)
     for hit in fails:
         if hit.number in covered:
@@ -75,7 +77,7 @@ def test_findings(
         indent = len(_group(hit, "indent").expandtabs(4))
         suite = _package_after(packages, hit.number)
         headers.append(_Header(hit.number, _group(hit, "name"), indent, suite, True))
-    leaves = _drop_parents(headers)
+    leaves = _drop_parents(_share_suites(headers))
     findings = [_test_finding(view, header) for header in leaves]
     findings.extend(_gocheck_finding(view, hit) for hit in gocheck)
     return findings
@@ -117,6 +119,15 @@ def _package_ends(summaries: Sequence[Hit]) -> list[tuple[int, str]]:
 def _package_after(packages: list[tuple[int, str]], number: int) -> str | None:
     index = bisect_left(packages, (number, ""))
     return packages[index][1] if index < len(packages) else None
+
+
+def _share_suites(headers: list[_Header]) -> list[_Header]:
+    """A test printed without its package takes the package another line names."""
+    known = {header.name: header.suite for header in headers if header.suite}
+    return [
+        replace(header, suite=known.get(header.name)) if header.suite is None else header
+        for header in headers
+    ]
 
 
 def _gotestsum_spans(view: LogView, headers: list[_Header]) -> set[int]:

@@ -76,7 +76,7 @@ _SIGNALS: dict[str, _Signal] = {
         r"|There is insufficient memory for the Java Runtime",
     ),
     "killed": _signal(
-        "resource", INFRA, r"^(?:\S+: )?(?:line \d+: )?(?:\d+ )?Killed\b", Strength.PARTIAL
+        "resource", INFRA, r"^(?:\S+: )?(?:line \d+:\s+)?(?:\d+\s+)?Killed\b", Strength.PARTIAL
     ),
     "dns": _signal(
         "network",
