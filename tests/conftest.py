@@ -21,6 +21,17 @@ def read_shared(relative: str) -> bytes:
     return gzip.decompress(data) if path.suffix == ".gz" else data
 
 
+def read_pytorch_fixture(name: str) -> bytes:
+    """A pytorch log-classifier fixture with its answer markers removed (see its README)."""
+    data = read_shared(f"pytorch-log-classifier-fixtures/{name}")
+    lines = data.splitlines(keepends=True)
+    if lines and lines[0].startswith(b"#=SOURCE=#"):
+        lines = lines[1:]
+    marker = b"#=MATCH=# "
+    cleaned = b"".join(line[len(marker) :] if line.startswith(marker) else line for line in lines)
+    return cleaned.replace("‹".encode(), b"").replace("›".encode(), b"")
+
+
 def read_tool_fixture(relative: str) -> bytes:
     """A log under tests/fixtures/tools/ produced by running a real tool."""
     return (TOOL_FIXTURES / relative).read_bytes()

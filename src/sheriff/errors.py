@@ -30,3 +30,19 @@ class ConfigError(SheriffError):
     """Settings or per-repository configuration are invalid."""
 
     exit_code = 2
+
+
+class StoreError(SheriffError):
+    """The store (Sheriff's database) failed."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached or opened."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the SQLite database file locked for longer than Sheriff waits."""
+
+
+class StoreSchemaError(StoreError):
+    """The database schema is missing, older or newer than this Sheriff."""

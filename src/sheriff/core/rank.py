@@ -25,27 +25,36 @@ _UNKNOWN_PENALTY = 10
 
 
 def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
-    """Drop findings that repeat a stronger one on the same lines."""
+    """Drop findings that repeat or belong to a better one on the same lines.
+
+    A line belongs to the best finding whose block covers it: a failing test's block
+    first, then the clearer signal, then a known failure type. A finding whose anchor
+    belongs to a failing test is part of that test's output (a KeyError or a network
+    error printed by the test); otherwise it stays unless it is weak or outranked.
+    """
     claimed: dict[int, Finding] = {}
     for finding in findings:
         for first, last in finding.ranges or ((finding.anchor, finding.anchor),):
             for number in range(first, last + 1):
                 current = claimed.get(number)
-                if current is None or _outranks(finding, current):
+                if current is None or _claim_rank(finding) > _claim_rank(current):
                     claimed[number] = finding
-    kept: list[Finding] = []
-    for finding in findings:
-        owner = claimed.get(finding.anchor)
-        not_outranked = owner is None or finding.strength >= owner.strength
-        if owner is finding or (not_outranked and finding.strength > Strength.WEAK):
-            kept.append(finding)
-    return _drop_repeated_tests(kept)
+    return _drop_repeated_tests([f for f in findings if _survives(f, claimed.get(f.anchor))])
 
 
-def _outranks(candidate: Finding, current: Finding) -> bool:
-    if candidate.strength != current.strength:
-        return candidate.strength > current.strength
-    return candidate.anchor == current.anchor and candidate.test is not None
+def _survives(finding: Finding, owner: Finding | None) -> bool:
+    if owner is None or owner is finding:
+        return True
+    if finding.test is None and owner.test is not None:
+        return False
+    if finding.strength is Strength.WEAK:
+        return False
+    return _claim_rank(finding) >= _claim_rank(owner)
+
+
+def _claim_rank(finding: Finding) -> tuple[bool, int, bool]:
+    known = finding.failure_type is not FailureType.UNKNOWN
+    return (finding.test is not None, int(finding.strength), known)
 
 
 def _drop_repeated_tests(findings: list[Finding]) -> list[Finding]:

@@ -65,10 +65,9 @@ def _options() -> re2.Options:
     return options
 
 
-def _compile(triggers: Sequence[str], suffix: str = "") -> re2._Regexp:
-    options = _options()
+def _compile(triggers: Sequence[str]) -> re2._Regexp:
     combined = "|".join(f"(?:{trigger})" for trigger in triggers) or _NEVER
-    return re2.compile(f"(?:{combined}){suffix}".encode(), options)
+    return re2.compile(combined.encode(), _options())
 
 
 class RuleSet:
@@ -82,8 +81,7 @@ class RuleSet:
         ]
         noisy = {rule.trigger for rule in self.rules if rule.noisy}
         specific = [trigger for trigger in triggers if trigger not in noisy]
-        # One match per candidate line: the match runs on to the end of its line.
-        self._specific = _compile(specific, r"[^\r\n]*") if specific else None
+        self._specific = _compile(specific) if specific else None
         self._noisy = _compile(sorted(noisy)) if noisy else None
         self._set = re2.Set.SearchSet(_options())
         for trigger in triggers or [_NEVER]:
@@ -91,7 +89,7 @@ class RuleSet:
         self._set.Compile()
 
     def candidate_offsets(self, buffer: bytes) -> Iterator[int]:
-        """Where each candidate line's first specific trigger starts."""
+        """Where specific triggers match (a line may hold several)."""
         if self._specific is not None:
             for match in self._specific.finditer(buffer):
                 yield match.start()

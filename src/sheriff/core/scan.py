@@ -176,7 +176,8 @@ class LogScanner:
             else:
                 line_index += count_breaks(buffer, position, offset)
             position = offset
-            indices.append(line_index)
+            if not indices or indices[-1] != line_index:
+                indices.append(line_index)
         return indices
 
     def _keep(self, region: Region) -> None:

@@ -68,9 +68,12 @@ def rule_set(parsers: tuple[Parser, ...] = ALL_PARSERS) -> RuleSet:
 
 def run_parsers(scan: ScanResult, parsers: Sequence[Parser] = ALL_PARSERS) -> list[Finding]:
     """Hand every parser its own hits and collect the findings, in log order."""
+    by_parser: dict[str, list[Hit]] = {}
+    for hit in scan.hits:
+        by_parser.setdefault(hit.rule.id.split(".", 1)[0], []).append(hit)
     findings: list[Finding] = []
     for parser in parsers:
-        own: list[Hit] = [hit for hit in scan.hits if parser.owns(hit)]
+        own = by_parser.get(parser.name)
         if own:
             findings.extend(parser.parse(scan.view, own))
     findings.sort(key=lambda finding: finding.anchor)

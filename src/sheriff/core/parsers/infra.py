@@ -136,6 +136,7 @@ _SIGNALS: dict[str, _Signal] = {
         r"|Input required and not supplied|Could not load credentials from any providers"
         r"|Unable to locate credentials|Bad credentials|Authentication failed for"
         r"|invalid (?:api[_ ]?key|token)|Missing required (?:env|environment)",
+        Strength.PARTIAL,
     ),
     "ci_script": _signal(
         "ci_script",

@@ -54,7 +54,8 @@ RULES = (
     ),
     rule(
         "js_tools.prettier",
-        r"\[(?:\x1b\[[0-9;]*m)*(?:warn|error)(?:\x1b\[[0-9;]*m)*\] ",
+        rf"\[{_ANSI}warn{_ANSI}\] {_ANSI}(?:[\w./@-]+\.\w{{1,8}}{_ANSI}\r?(?m:$)|Code style)"
+        rf"|\[{_ANSI}error{_ANSI}\] {_ANSI}(?:\S+\.\w+: \w*Error: |No (?:files|parser) )",
         r"^\[(?P<level>warn|error)\] (?P<rest>.+)$",
         before=8,
         after=3,

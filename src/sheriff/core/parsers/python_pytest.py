@@ -46,7 +46,7 @@ RULES = (
     *LINE_RULES,
     rule(
         "python_tests.pytest_header",
-        r"_{3,} [^\r\n]+ _{3,}|_ [^\r\n]+ _(?:\x1b\[[0-9;]*m)*(?:[\r\n]|\z)",
+        r"_{3,} [^\r\n]+ _{3,}|_ [^\r\n]+ _(?:\x1b\[[0-9;]*m)*\r?(?m:$)",
         _HEADER.pattern,
         before=5,
         after=300,
