@@ -67,12 +67,13 @@ def pytest_findings(view: LogView, hits: Sequence[Hit]) -> tuple[list[Finding], 
     findings: list[Finding] = []
     claimed: list[LineRange] = []
     suites = known_suites(hits)
+    banners: dict[int, bool | None] = {}
     for hit in hits:
         if not hit.rule.id.endswith("pytest_header"):
             found = line_finding(view, hit)
             findings.extend([found] if found else [])
             continue
-        section = _section(view, hit) if hit.match is not None else None
+        section = _section(view, hit, banners) if hit.match is not None else None
         if section is None:
             continue
         claimed.append((section.header, section.last))
@@ -81,7 +82,7 @@ def pytest_findings(view: LogView, hits: Sequence[Hit]) -> tuple[list[Finding], 
     return findings, claimed
 
 
-def _section(view: LogView, hit: Hit) -> Section | None:
+def _section(view: LogView, hit: Hit, banners: dict[int, bool | None]) -> Section | None:
     assert hit.match is not None
     title = hit.match.group("title").strip()
     if title.startswith("_ ") or " _ _ " in f" {title} ":
@@ -96,7 +97,10 @@ def _section(view: LogView, hit: Hit) -> Section | None:
         last = number
     while last > hit.number and not (view.text(last) or "").strip():
         last -= 1
-    return Section(hit.number, last, title, _in_failure_area(view, hit.number, title))
+    return Section(hit.number, last, title, _in_failure_area(view, hit.number, title, banners))
+
+
+_FAILURE_BANNER = re.compile(r"^=+ (?:FAILURES|ERRORS) =+$")
 
 
 def _is_header(text: str) -> bool:
@@ -104,16 +108,36 @@ def _is_header(text: str) -> bool:
     return match is not None and not match.group("title").startswith("_ ")
 
 
-def _in_failure_area(view: LogView, number: int, title: str) -> bool:
+def _in_failure_area(
+    view: LogView, number: int, title: str, banners: dict[int, bool | None]
+) -> bool:
     """A header counts under a FAILURES/ERRORS banner (not RERUNS, PASSES, warnings…);
     with no banner in sight, only when it names a test or a collection error."""
+    banner = _banner_above(view, number, banners)
+    if banner is not None:
+        return banner
+    return title.startswith(("ERROR collecting", "ERROR at ", "test", "Test"))
+
+
+def _banner_above(view: LogView, number: int, banners: dict[int, bool | None]) -> bool | None:
+    """Whether the nearest ``===`` banner above is FAILURES/ERRORS (None: no banner).
+
+    Headers are visited in order; the walk back stops at an earlier header whose answer
+    is already known, so a log with many sections is read once, not once per section.
+    """
+    found: bool | None = None
     for back in range(number - 1, max(number - 3000, 0), -1):
+        if back in banners:
+            found = banners[back]
+            break
         text = view.text(back)
         if text is None:
             break
         if text.startswith("==="):
-            return bool(re.match(r"^=+ (?:FAILURES|ERRORS) =+$", text))
-    return title.startswith(("ERROR collecting", "ERROR at ", "test", "Test"))
+            found = bool(_FAILURE_BANNER.match(text))
+            break
+    banners[number] = found
+    return found
 
 
 def _section_finding(view: LogView, section: Section, suites: _Suites) -> Finding | None:
