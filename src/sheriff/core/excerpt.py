@@ -17,6 +17,7 @@ DEFAULT_BUDGET = 50
 PRIMARY_SHARE = 0.9
 OTHERS_SHARE = 0.5
 MAX_OTHERS = 10
+NOVEL_GAP = 1
 
 
 class _Selection:
@@ -52,10 +53,10 @@ def choose_excerpt(
 ) -> Excerpt:
     """The excerpt for findings already ranked primary-first."""
     selection = _Selection(view, max(budget, 0))
+    if novel:
+        _take_novel_blocks(selection, ranked, novel)
     if ranked:
         _take_findings(selection, ranked, novel)
-    elif novel:
-        _take_novel(selection, novel)
     _take_tail(selection)
     return Excerpt(_to_ranges(selection.lines), budget)
 
@@ -87,9 +88,12 @@ def _take_findings(
 
 
 def _block_lines(finding: Finding) -> list[int]:
-    """The finding's lines, nearest its anchor first, later lines before earlier."""
+    """The finding's lines: the last lines of its block first (where a traceback's
+    exception or a summary sits), then nearest the anchor, later before earlier."""
     lines = {number for first, last in finding.ranges for number in range(first, last + 1)}
-    return sorted(lines, key=lambda number: (abs(number - finding.anchor), -number))
+    ends = [last for _, last in finding.ranges if last != finding.anchor][-1:]
+    rest = sorted(lines - set(ends), key=lambda n: (abs(n - finding.anchor), -n))
+    return ends + rest
 
 
 def _widen(selection: _Selection, primary: Finding) -> None:
@@ -111,8 +115,45 @@ def _widen(selection: _Selection, primary: Finding) -> None:
             break
 
 
-def _take_novel(selection: _Selection, novel: Sequence[int]) -> None:
-    selection.add_all(reversed(novel), selection.budget)
+def _take_novel_blocks(
+    selection: _Selection, ranked: Sequence[Finding], novel: Sequence[int]
+) -> None:
+    """With a passing run: lines it never printed, by block, blocks with findings first.
+
+    Measured on cidiff and logreduce, the lines a failing run adds are nearly always
+    where the error is; blocks that hold a finding come first (the primary's first),
+    then the others from the end of the log up.
+    """
+    if ranked:
+        selection.add(ranked[0].anchor)
+    blocks = _novel_blocks(novel)
+    spans = [
+        (index, first, last)
+        for index, finding in enumerate(ranked[: MAX_OTHERS + 1])
+        for first, last in ((finding.anchor, finding.anchor), *finding.ranges)
+    ]
+    for block in sorted(blocks, key=lambda block: _block_priority(block, spans)):
+        selection.add_all(block, selection.left)
+        if selection.left <= 0:
+            return
+
+
+def _novel_blocks(novel: Sequence[int]) -> list[list[int]]:
+    blocks: list[list[int]] = []
+    for number in sorted(novel):
+        if blocks and number - blocks[-1][-1] <= NOVEL_GAP + 1:
+            blocks[-1].extend(range(blocks[-1][-1] + 1, number + 1))
+        else:
+            blocks.append([number])
+    return blocks
+
+
+def _block_priority(block: list[int], spans: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """Blocks touching a ranked finding's lines first (best finding first), then bottom-up."""
+    touching = [
+        index for index, first, last in spans if first - 2 <= block[-1] and block[0] <= last + 2
+    ]
+    return (min(touching), 0) if touching else (len(spans) + 1, -block[-1])
 
 
 def _take_tail(selection: _Selection) -> None:

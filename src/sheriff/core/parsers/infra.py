@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import re2
 
@@ -19,6 +19,7 @@ from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, follow, rule
 from sheriff.core.scan import Hit
 
+_RUN_GAP = 2
 INFRA = FailureType.INFRASTRUCTURE
 CONFIG = FailureType.CONFIG
 
@@ -138,6 +139,9 @@ _SIGNALS: dict[str, _Signal] = {
         r"|invalid (?:api[_ ]?key|token)|Missing required (?:env|environment)",
         Strength.PARTIAL,
     ),
+    "git_describe": _signal(
+        "git", CONFIG, r"No tags can describe|No names found, cannot describe anything"
+    ),
     "ci_script": _signal(
         "ci_script",
         CONFIG,
@@ -169,7 +173,8 @@ _TRIGGER = (
     r"|Authentication failed"
     r"|api[_ ]?key|invalid token|Missing required|Rakefile|command not found|: not found"
     r"|resolve action|Invalid workflow|unrecognized (?:option|arguments)|Unknown option"
-    r"|invalid option|No names found|not recognized as an internal|No such file or directory"
+    r"|invalid option|No names found|No tags can describe|not recognized as an internal"
+    r"|No such file or directory"
     r"|Unable to find|part of the path)"
 )
 
@@ -177,25 +182,38 @@ _RULES = (rule("infra.signal", _TRIGGER, None, before=20, after=15),)
 
 
 def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
+    """One finding per run of lines with the same signal (a disk filling up fails many
+    writes in a row: that is one failure, not twenty)."""
     findings: list[Finding] = []
     for hit in hits:
         signal = _classify(hit.text)
         if signal is None:
             continue
         last = follow(view, hit.number, lambda text: text[:1] in {" ", "\t"}, limit=8)
-        findings.append(
-            Finding(
-                tool="ci",
-                failure_type=signal.failure_type,
-                sub_type=signal.sub_type,
-                message=hit.text.strip()[:500],
-                anchor=hit.number,
-                ranges=((hit.number, last),),
-                strength=signal.strength,
-                kind="error",
-            )
-        )
+        previous = findings[-1] if findings else None
+        if previous is not None and _continues(previous, signal, hit.number):
+            findings[-1] = replace(previous, ranges=((previous.anchor, max(last, hit.number)),))
+            continue
+        findings.append(_finding(hit, signal, last))
     return findings
+
+
+def _continues(previous: Finding, signal: _Signal, number: int) -> bool:
+    same = (previous.failure_type, previous.sub_type) == (signal.failure_type, signal.sub_type)
+    return same and number <= previous.ranges[-1][1] + _RUN_GAP
+
+
+def _finding(hit: Hit, signal: _Signal, last: int) -> Finding:
+    return Finding(
+        tool="ci",
+        failure_type=signal.failure_type,
+        sub_type=signal.sub_type,
+        message=hit.text.strip()[:500],
+        anchor=hit.number,
+        ranges=((hit.number, last),),
+        strength=signal.strength,
+        kind="error",
+    )
 
 
 _ORDERED = tuple(_SIGNALS.values())

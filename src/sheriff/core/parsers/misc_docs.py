@@ -49,6 +49,8 @@ _GENERATED = re.compile(
     r"(?i)please (?:re-?build|re-?generate|re-?run|update) .*(?:commit|check in)"
     r"|(?:generated|built) (?:files?|code|assets) (?:are|is) (?:out of date|not up to date|stale)"
     r"|changed when we built"
+    r"|(?:checkout|working (?:tree|directory|copy)) (?:is |was )?(?:left )?dirty"
+    r"|left (?:the |local )*(?:git )?(?:repository )?checkout dirty"
 )
 _LISP = re.compile(r"^\s*signal\((?P<signal>[\w-]+) (?P<data>.*)\)$|Debugger entered--Lisp error:")
 
