@@ -140,39 +140,43 @@ def confusion_table(gold: Sequence[str], pred: Sequence[str]) -> str:
 
 # --- failing-test name matching ----------------------------------------------------------
 
-TEST_SEPARATORS = ("::", ".", "#", "/", " > ", ":", " ", "\\", "(")
+TEST_SEPARATORS = ("::", ".", "#", "/", " > ", ">", ":", " ", "\\", "|")
 
 
-def _norm_test(name: str) -> str:
-    return "".join(name.split())
+def normalise_test(name: str) -> str:
+    """Strip and collapse runs of whitespace to one space."""
+    return " ".join(name.split())
 
 
 def _ends_at_boundary(longer: str, shorter: str) -> bool:
-    """``longer`` ends with ``shorter`` and the character before it is a separator."""
-    if not shorter or not longer.endswith(shorter) or len(longer) == len(shorter):
-        return longer == shorter
-    head = longer[: -len(shorter)]
-    return head.endswith(tuple(_norm_test(s) or s for s in TEST_SEPARATORS))
+    """``longer`` ends with ``shorter`` and a separator comes just before it."""
+    if len(longer) <= len(shorter) or not longer.endswith(shorter):
+        return False
+    return longer[: -len(shorter)].endswith(TEST_SEPARATORS)
 
 
 def test_matches(label: str, suite: str | None, name: str) -> bool:
-    """Whether a labelled test identifier names the failure (suite, name).
+    """Whether a labelled test identifier names the failure ``(suite, name)``.
 
-    All strings are compared with whitespace removed. The label matches if it equals the
-    name, or ``suite + sep + name`` for a separator in TEST_SEPARATORS, or one of label and
-    name ends with the other at a separator boundary (e.g. ``pkg.Class.test_x`` vs
-    ``test_x``, ``TestAlpha/Meetups`` vs ``Meetups``).
+    Both sides are normalised with :func:`normalise_test`. The label matches if
+
+    1. it equals the name; or
+    2. it equals ``suite + sep + name`` for a separator in ``TEST_SEPARATORS``, or
+       ``name(suite)`` / ``name (suite)`` (Surefire, ExUnit); or
+    3. one of label and name ends with the other, and the character(s) just before the
+       shorter one form a separator (``pkg.Class.test_x`` vs ``test_x``,
+       ``TestAlpha/Meetups`` vs ``Meetups``).
     """
-    lab, nam = _norm_test(label), _norm_test(name)
+    lab, nam = normalise_test(label), normalise_test(name)
     if not lab or not nam:
         return False
     if lab == nam:
         return True
     if suite:
-        sui = _norm_test(suite)
-        if any(lab == f"{sui}{_norm_test(sep) or sep}{nam}" for sep in TEST_SEPARATORS):
-            return True
-        if lab == f"{nam}({sui})":  # Surefire: method(pkg.Class)
+        sui = normalise_test(suite)
+        qualified = {f"{sui}{sep}{nam}" for sep in TEST_SEPARATORS}
+        qualified |= {f"{nam}({sui})", f"{nam} ({sui})"}
+        if lab in qualified:
             return True
     return _ends_at_boundary(lab, nam) or _ends_at_boundary(nam, lab)
 
