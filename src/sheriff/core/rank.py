@@ -18,8 +18,8 @@ from sheriff.core.model import FailureType, Finding, LineRange, Strength
 STRUCTURE_KINDS = frozenset({"command"})
 _SUMMARY_KINDS = frozenset({"summary", "exit"})
 _STRENGTH_SCORE = {Strength.CLEAR: 100, Strength.PARTIAL: 60, Strength.WEAK: 20}
-_INSIDE_FAILING_COMMAND = 50
-_OUTSIDE_FAILING_COMMAND = -30
+_INSIDE_FAILING_COMMAND = 40
+_OUTSIDE_FAILING_COMMAND = -20
 _SUMMARY_PENALTY = 15
 _UNKNOWN_PENALTY = 10
 
@@ -52,9 +52,12 @@ def _survives(finding: Finding, owner: Finding | None) -> bool:
     return _claim_rank(finding) >= _claim_rank(owner)
 
 
-def _claim_rank(finding: Finding) -> tuple[bool, int, bool]:
+def _claim_rank(finding: Finding) -> tuple[bool, int, bool, bool]:
+    """Tests first, then clearer, then a known type, then a tool's own report over a
+    CI-level line (a network error printed inside a link checker's report is its)."""
     known = finding.failure_type is not FailureType.UNKNOWN
-    return (finding.test is not None, int(finding.strength), known)
+    tool_specific = finding.tool != "ci"
+    return (finding.test is not None, int(finding.strength), known, tool_specific)
 
 
 def _drop_repeated_tests(findings: list[Finding]) -> list[Finding]:

@@ -21,6 +21,7 @@ from sheriff.core.scan import Hit
 
 _RUN_GAP = 2
 INFRA = FailureType.INFRASTRUCTURE
+DEPENDENCY = FailureType.DEPENDENCY
 CONFIG = FailureType.CONFIG
 
 
@@ -100,13 +101,38 @@ _SIGNALS: dict[str, _Signal] = {
         "rate_limit",
         INFRA,
         r"API rate limit exceeded|secondary rate limit|429 Too Many Requests"
-        r"|toomanyrequests|You have reached your pull rate limit|rate limit(?:ed| exceeded)",
+        r"|toomanyrequests|You have reached your pull rate limit|rate limit exceeded",
+    ),
+    "docker_usage": _signal(
+        "ci_script",
+        CONFIG,
+        r"executable file not found in \$PATH|invalid reference format"
+        r"|unknown shorthand flag|requires (?:at least|exactly) \d+ arguments?",
+    ),
+    "docker_layer": _signal(
+        "docker_image",
+        DEPENDENCY,
+        r"could not fetch content descriptor|failed to solve: .* not found",
     ),
     "docker": _signal(
         "docker",
         INFRA,
         r"Cannot connect to the Docker daemon|Error response from daemon|manifest unknown"
         r"|pull access denied|failed to pull image|ImagePullBackOff|ErrImagePull",
+        Strength.PARTIAL,
+    ),
+    "shared_library": _signal(
+        "system_library",
+        DEPENDENCY,
+        r"error while loading shared libraries|cannot open shared object file",
+    ),
+    "tls": _signal(
+        "download",
+        DEPENDENCY,
+        r"certificate subject alternative name|SSL certificate problem|certificate verify failed"
+        r"|x509: certificate|unable to get local issuer certificate|protocol_version"
+        r"|md5sum did not match|checksum (?:mismatch|did not match)|Hash Sum mismatch"
+        r"|sha\d+ (?:mismatch|checksum failed)",
     ),
     "browser": _signal(
         "browser_disconnect",
@@ -145,7 +171,9 @@ _SIGNALS: dict[str, _Signal] = {
     "ci_script": _signal(
         "ci_script",
         CONFIG,
-        r"No Rakefile found|: command not found|: not found$|Unable to resolve action"
+        r"No Rakefile found|: command not found"
+        r"|^(?:/bin/)?(?:ba|da|z)?sh: (?:line )?\d+: .*: not found$"
+        r"|Unable to resolve action"
         r"|Invalid workflow file|unrecognized (?:option|arguments)|Unknown option|invalid option"
         r"|No names found, cannot describe anything|is not recognized as an internal or external"
         r"|No such file or directory$|Unable to find action"
@@ -175,7 +203,10 @@ _TRIGGER = (
     r"|resolve action|Invalid workflow|unrecognized (?:option|arguments)|Unknown option"
     r"|invalid option|No names found|No tags can describe|not recognized as an internal"
     r"|No such file or directory"
-    r"|Unable to find|part of the path)"
+    r"|Unable to find|part of the path|executable file not found|invalid reference format"
+    r"|unknown shorthand flag|requires (?:at least|exactly)|content descriptor|failed to solve"
+    r"|shared librar|shared object file|certificate|SSL|x509|protocol_version|md5sum|checksum"
+    r"|Hash Sum mismatch|sha\d+ )"
 )
 
 _RULES = (rule("infra.signal", _TRIGGER, None, before=20, after=15),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
@@ -55,7 +56,7 @@ _GENERATED = re.compile(
 _LISP = re.compile(r"^\s*signal\((?P<signal>[\w-]+) (?P<data>.*)\)$|Debugger entered--Lisp error:")
 
 RULES = (
-    rule("misc.docs.awesome_bot", r"Issues :-\(", _AWESOME_BOT.pattern, before=2, after=40),
+    rule("misc.docs.awesome_bot", r"Issues :-\(", _AWESOME_BOT.pattern, before=150, after=40),
     rule("misc.docs.link", _LINK.pattern, _LINK.pattern, before=3, after=10),
     rule("misc.docs.markdown", r"\.(?:md|markdown|mdx):\d+:", _MARKDOWN.pattern, after=5),
     rule("misc.docs.perlcritic", r"\(Severity: \d\)", _PERLCRITIC.pattern, before=10, after=5),
@@ -113,12 +114,36 @@ def _awesome_bot(view: LogView, hit: Hit) -> Finding | None:
         return None
     end = block_end(view, found[0], lambda text: text.startswith((" ", ">")), limit=60, blanks=0)
     issue = next_nonblank(view, found[0], limit=2)
-    return _finding(
+    finding = _finding(
         found[0],
         end,
         issue[1] if issue else found[1],
         (FailureType.LINT, "link_check", "awesome_bot"),
     )
+    # The report's earlier lists (white-listed links) are its own: a network error
+    # printed there for one link is part of the link check, not an outage.
+    start = _report_start(view, hit.number)
+    if start < hit.number:
+        return replace(finding, ranges=((start, hit.number - 1), *finding.ranges))
+    return finding
+
+
+def _report_start(view: LogView, number: int) -> int:
+    """The first line of the indented or ``>`` lists just above ``number``."""
+    start, blanks = number, 0
+    for back in range(number - 1, max(number - 400, 0), -1):
+        text = view.text(back)
+        if text is None:
+            break
+        if not text.strip():
+            blanks += 1
+            if blanks > 1:
+                break
+            continue
+        if not text.startswith((" ", ">")):
+            break
+        start, blanks = back, 0
+    return start
 
 
 def _grouped(view: LogView, group: list[Hit], kind: str) -> Finding:
