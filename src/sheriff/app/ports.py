@@ -305,7 +305,14 @@ class TestHistoryStore(Protocol):
 
 
 class CaseStore(Protocol):
-    """Failure cases and their issues. State changes are compare-and-set and audited."""
+    """Failure cases and their issues.
+
+    ``transition_case`` is compare-and-set: it moves the case from ``expected`` to ``new``
+    and logs ``cause`` in the same transaction, and returns False when the case was not in
+    ``expected`` (another worker moved it first) unless this very change, identified by
+    ``cause.key``, was already made (a retried step). Which transitions are allowed is
+    core's decision, not the store's.
+    """
 
     def ensure_case(self, seed: CaseSeed) -> CaseView: ...
 
@@ -315,7 +322,9 @@ class CaseStore(Protocol):
         self,
         repo: str,
         fingerprint: str,
-        change: tuple[CaseState, CaseState],
+        *,
+        expected: CaseState,
+        new: CaseState,
         cause: AuditEvent,
     ) -> bool: ...
 
@@ -326,6 +335,8 @@ class CaseStore(Protocol):
     def link_issue(self, repo: str, fingerprint: str, link: IssueLink) -> None: ...
 
     def issue_links(self, repo: str, fingerprint: str) -> list[IssueLink]: ...
+
+    def cases_for_issue(self, issue_repo: str, issue_number: int) -> list[CaseView]: ...
 
 
 class ScanStateStore(Protocol):

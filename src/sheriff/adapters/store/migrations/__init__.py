@@ -1,0 +1,1 @@
+"""Alembic migrations of Sheriff's store, shipped inside the package (see ../migrate.py)."""
