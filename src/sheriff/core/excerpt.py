@@ -18,6 +18,8 @@ PRIMARY_SHARE = 0.9
 OTHERS_SHARE = 0.5
 MAX_OTHERS = 10
 NOVEL_GAP = 1
+TAIL_FROM_BUDGET = 100
+TAIL_SHARE = 0.2
 
 
 class _Selection:
@@ -84,6 +86,8 @@ def _take_findings(
     if novel:
         near = sorted(novel, key=lambda number: abs(number - primary.anchor))
         selection.add_all(near, max(selection.left // 2, 0))
+    if selection.budget >= TAIL_FROM_BUDGET:
+        _take_tail(selection, int(selection.budget * TAIL_SHARE))
     _widen(selection, primary)
 
 
@@ -156,10 +160,13 @@ def _block_priority(block: list[int], spans: list[tuple[int, int, int]]) -> tupl
     return (min(touching), 0) if touching else (len(spans) + 1, -block[-1])
 
 
-def _take_tail(selection: _Selection) -> None:
+def _take_tail(selection: _Selection, most: int | None = None) -> None:
+    """The last lines of the log (where CI prints its final verdict), up to ``most``."""
     number = selection.view.total_lines
-    while selection.left > 0 and number >= 1 and selection.view.has(number):
-        selection.add(number)
+    taken = 0
+    limit = selection.left if most is None else most
+    while selection.left > 0 and taken < limit and number >= 1 and selection.view.has(number):
+        taken += selection.add(number)
         number -= 1
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 DOCS = "https://docs.github.com/rest"
-RATE_LIMIT_DOCS = (
-    "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
-)
+RATE_LIMIT_DOCS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
 SECONDARY_RATE_LIMIT_DOCS = RATE_LIMIT_DOCS + "#about-secondary-rate-limits"
 
 

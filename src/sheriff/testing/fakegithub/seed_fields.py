@@ -111,8 +111,11 @@ class Fields:
         for index, item in enumerate(value):
             label = f"{self.prefix}{name}[{index}]."
             if isinstance(item, dict):
-                found.append(Fields(item, file=self.file, line=self.line,
-                                    problems=self.problems, prefix=label))
+                found.append(
+                    Fields(
+                        item, file=self.file, line=self.line, problems=self.problems, prefix=label
+                    )
+                )
             else:
                 self.report(f"{name}[{index}]", f"is {item!r}: expected an object")
         return found

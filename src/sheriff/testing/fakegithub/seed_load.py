@@ -32,14 +32,34 @@ from sheriff.testing.fakegithub.seed_model import (
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FULL_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 RUN_KEYS = (
-    "repo", "workflow", "run_id", "run_attempt", "head_sha", "head_branch", "event",
-    "conclusion", "created_at", "pull_requests", "jobs", "workflow_path", "display_title",
-    "actor", "artifacts",
+    "repo",
+    "workflow",
+    "run_id",
+    "run_attempt",
+    "head_sha",
+    "head_branch",
+    "event",
+    "conclusion",
+    "created_at",
+    "pull_requests",
+    "jobs",
+    "workflow_path",
+    "display_title",
+    "actor",
+    "artifacts",
 )
 JOB_KEYS = ("job_id", "name", "conclusion", "runner_os", "log", "logs_expired", "steps")
 ISSUE_KEYS = (
-    "repo", "number", "title", "body", "state", "state_reason", "labels", "user",
-    "created_at", "comments",
+    "repo",
+    "number",
+    "title",
+    "body",
+    "state",
+    "state_reason",
+    "labels",
+    "user",
+    "created_at",
+    "comments",
 )
 
 
@@ -93,8 +113,14 @@ def _jsonl_objects(path: Path, problems: list[SeedProblem]) -> Iterator[Fields]:
 def _read_repos(root: Path, problems: list[SeedProblem]) -> Iterator[RepoSeed]:
     path = root / "repos.json"
     if not path.is_file():
-        problems.append(SeedProblem("repos.json", None, "", "is missing: add a list of "
-                                    '{"full_name": "owner/name", "default_branch": "main"}'))
+        problems.append(
+            SeedProblem(
+                "repos.json",
+                None,
+                "",
+                'is missing: add a list of {"full_name": "owner/name", "default_branch": "main"}',
+            )
+        )
         return
     data = _read_json(path, problems)
     if not isinstance(data, list):
@@ -102,8 +128,13 @@ def _read_repos(root: Path, problems: list[SeedProblem]) -> Iterator[RepoSeed]:
             problems.append(SeedProblem("repos.json", None, "", "expected a JSON list"))
         return
     for index, item in enumerate(data):
-        fields = Fields(item if isinstance(item, dict) else {}, file="repos.json", line=None,
-                        problems=problems, prefix=f"[{index}].")
+        fields = Fields(
+            item if isinstance(item, dict) else {},
+            file="repos.json",
+            line=None,
+            problems=problems,
+            prefix=f"[{index}].",
+        )
         name = fields.text("full_name")
         if name and not FULL_NAME.match(name):
             fields.report("full_name", f"is {name!r}: expected owner/name")
@@ -175,8 +206,11 @@ def _read_issues(root: Path, problems: list[SeedProblem]) -> Iterator[IssueSeed]
             user=fields.text("user"),
             created_at=fields.timestamp("created_at", required=False),
             comments=tuple(
-                CommentSeed(item.text("user"), item.text("body"),
-                            item.timestamp("created_at", required=False))
+                CommentSeed(
+                    item.text("user"),
+                    item.text("body"),
+                    item.timestamp("created_at", required=False),
+                )
                 for item in fields.objects("comments")
             ),
             line=fields.line or 0,
@@ -206,13 +240,18 @@ def _read_faults(root: Path, problems: list[SeedProblem]) -> Iterator[FaultSeed]
             problems.append(SeedProblem(path.name, None, "", "expected a JSON list of faults"))
         return
     for index, item in enumerate(data):
-        fields = Fields(item if isinstance(item, dict) else {}, file=path.name, line=None,
-                        problems=problems, prefix=f"[{index}].")
+        fields = Fields(
+            item if isinstance(item, dict) else {},
+            file=path.name,
+            line=None,
+            problems=problems,
+            prefix=f"[{index}].",
+        )
         yield read_fault(fields)
 
 
 def read_fault(fields: Fields) -> FaultSeed:
-    """One fault: ``{"path": regex, "status": 503, "count": 2, "method", "retry_after", "delay"}``."""
+    """One fault: ``{"path": regex, "status", "count", "method", "retry_after", "delay"}``."""
     fields.unknown_keys(("path", "status", "count", "method", "retry_after", "delay"))
     pattern = fields.text("path")
     try:
