@@ -30,9 +30,7 @@ def test_actions_archive_prefers_step_files_and_orders_naturally(tmp_path: Path)
         out.writestr("build/2_Run tests.txt", "--- FAIL: TestX")
         out.writestr("build/1_Set up job.txt", "setup\n")
         out.writestr("1_lint.txt", "lint job\n")
-    assert FileLogReader().read_all(str(archive)) == (
-        b"setup\n--- FAIL: TestX\npost\nlint job\n"
-    )
+    assert FileLogReader().read_all(str(archive)) == (b"setup\n--- FAIL: TestX\npost\nlint job\n")
 
 
 def test_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:

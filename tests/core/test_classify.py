@@ -28,8 +28,16 @@ def _failure(finding: Finding, number: int = 1) -> Failure:
 
 @pytest.mark.parametrize(
     ("score", "level"),
-    [(100, "high"), (80, "high"), (79, "medium"), (60, "medium"), (59, "low"), (40, "low"),
-     (39, "skip"), (0, "skip")],
+    [
+        (100, "high"),
+        (80, "high"),
+        (79, "medium"),
+        (60, "medium"),
+        (59, "low"),
+        (40, "low"),
+        (39, "skip"),
+        (0, "skip"),
+    ],
 )
 def test_levels_are_left_closed(score: int, level: str) -> None:
     assert level_of(score) == level
@@ -37,8 +45,9 @@ def test_levels_are_left_closed(score: int, level: str) -> None:
 
 def test_confidence_sums_the_four_weighted_factors() -> None:
     assert confidence_of(_finding()) == 40 + 30 + 20 + 10
-    partial = _finding(strength=Strength.PARTIAL, locations=(Location("a.py"),),
-                       has_stack_trace=False)
+    partial = _finding(
+        strength=Strength.PARTIAL, locations=(Location("a.py"),), has_stack_trace=False
+    )
     assert confidence_of(partial) == 20 + 15 + 20 + 5
     bare = _finding(strength=Strength.WEAK, locations=(), has_stack_trace=False, message="")
     assert confidence_of(bare) == 20 + 0 + 10 + 0
@@ -58,7 +67,10 @@ def test_clear_backend_test_failure_recommends_auto_fix() -> None:
     report = classify([_failure(_finding())])
     item = report.classifications[0]
     assert (item.stack, item.fix_approach, item.related_workflow) == (
-        "backend", "bugfix_workflow", "/fix-backend")
+        "backend",
+        "bugfix_workflow",
+        "/fix-backend",
+    )
     assert [file.role for file in item.affected_files] == ["test", "source"]
     assert report.recommendation.action == "auto_fix"
     assert report.recommendation.workflows == ("/fix-backend",)
@@ -80,11 +92,17 @@ def test_dependency_failures_are_manual() -> None:
 
 
 def test_frontend_and_e2e_stacks_choose_their_workflows() -> None:
-    jest = _finding(tool="jest", test=TestIdentity("jest", "src/a.test.tsx", "renders"),
-                    locations=(Location("src/a.test.tsx", 3),))
-    e2e = _finding(tool="playwright", failure_type=FailureType.E2E,
-                   test=TestIdentity("playwright", "e2e/login.spec.ts", "logs in"),
-                   locations=(Location("e2e/login.spec.ts", 9),))
+    jest = _finding(
+        tool="jest",
+        test=TestIdentity("jest", "src/a.test.tsx", "renders"),
+        locations=(Location("src/a.test.tsx", 3),),
+    )
+    e2e = _finding(
+        tool="playwright",
+        failure_type=FailureType.E2E,
+        test=TestIdentity("playwright", "e2e/login.spec.ts", "logs in"),
+        locations=(Location("e2e/login.spec.ts", 9),),
+    )
     report = classify([_failure(jest, 1), _failure(e2e, 2)])
     assert [c.related_workflow for c in report.classifications] == ["/fix-frontend", "/fix-e2e"]
     assert report.classifications[1].stack == "e2e"

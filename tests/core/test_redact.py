@@ -29,6 +29,10 @@ def test_password_in_url_and_assignments_are_redacted() -> None:
 
 
 def test_placeholders_and_ordinary_text_are_left_alone() -> None:
-    for text in ("token=${{ secrets.GITHUB_TOKEN }}", "password: ***", "token_count = 3",
-                 "--- FAIL: TestPassword (0.00s)"):
+    for text in (
+        "token=${{ secrets.GITHUB_TOKEN }}",
+        "password: ***",
+        "token_count = 3",
+        "--- FAIL: TestPassword (0.00s)",
+    ):
         assert redact(text) == text

@@ -15,8 +15,10 @@ def test_every_command_and_option_is_in_the_readme() -> None:
     for name, command in group.commands.items():
         if f"sheriff {name}" not in readme:
             missing.append(f"sheriff {name}")
-        for param in command.params:
-            for option in param.opts:
-                if option.startswith("--") and not re.search(re.escape(option) + r"\b", readme):
-                    missing.append(f"sheriff {name} {option}")
+        missing.extend(
+            f"sheriff {name} {option}"
+            for param in command.params
+            for option in param.opts
+            if option.startswith("--") and not re.search(re.escape(option) + r"\b", readme)
+        )
     assert missing == []

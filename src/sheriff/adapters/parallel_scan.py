@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
 from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
@@ -40,7 +41,7 @@ class ProcessPartScanner:
         if size < self._min_bytes or _is_packed(path):
             return None
         cuts = _cut_points(path, size, self._workers)
-        jobs = list(zip(cuts, cuts[1:], strict=False))
+        jobs = list(pairwise(cuts))
         context = get_context("fork")
         with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
             futures = [
