@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, TypeAlias
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs; only safe_load is used
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sheriff.core.model import FailureType

@@ -1,8 +1,9 @@
 """The values a case's issue decision produces, and how to execute or print them.
 
 The app executes a plan (or, in a dry run, prints ``describe_plan``). Order: create the
-issue (title, body and labels in one request), or reopen and edit title and body in one
-request; then add and remove labels; then post or edit comments; then store the link
+issue (title, body and labels in one request); or add and remove labels first (the body
+records the labels Sheriff applied, so it must not claim one that failed to apply), then
+reopen and edit title and body in one request; then post or edit comments; then store the link
 (``issue_number``, ``sheriff_owns_body``, ``managed_hash``) for every plan that names an
 issue. When the planner was not given the issue's comments (always so for ``ATTACH``, and
 for a link recovered through the fingerprint marker), pass the plan through
