@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sheriff.core.diffing import PassingBaseline
+from sheriff.core.parsers import rule_set
 from sheriff.core.parts import PartResult, part_result
 from sheriff.core.scan import count_breaks
 from sheriff.core.triage import find_failures, new_scanner
 
 MIN_SPLIT_BYTES = 24 << 20
 MARGIN_BYTES = 256 << 10
-READ_BYTES = 16 << 20
+READ_BYTES = 8 << 20
 
 
 class ProcessPartScanner:
@@ -41,13 +42,18 @@ class ProcessPartScanner:
         if size < self._min_bytes or _is_packed(path):
             return None
         cuts = _cut_points(path, size, self._workers)
-        jobs = list(pairwise(cuts))
-        context = get_context("fork")
-        with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
+        (first_start, first_end), *rest = pairwise(cuts)
+        if not rest:
+            return None
+        rule_set()  # compile once here, so forked workers inherit it
+        # The parent scans the first part itself while workers scan the others: one
+        # process per core, none idle.
+        with ProcessPoolExecutor(len(rest), mp_context=get_context("fork")) as pool:
             futures = [
-                pool.submit(scan_part, str(path), start, end, size, baseline) for start, end in jobs
+                pool.submit(scan_part, str(path), start, end, size, baseline) for start, end in rest
             ]
-            return [future.result() for future in futures]
+            first = scan_part(str(path), first_start, first_end, size, baseline)
+            return [first, *(future.result() for future in futures)]
 
 
 def _is_packed(path: Path) -> bool:
