@@ -152,7 +152,10 @@ def load_logreduce() -> Iterator[Case]:
             headline=row["id"] != "syslog-01",
             fail_path=fail_path,
             pass_path=pass_path,
-            meta={"threshold": row["threshold"]},
+            meta={
+                "threshold": row["threshold"],
+                "anomalies": [frozenset(a["matching_lines"]) for a in required],
+            },
         )
 
 
