@@ -58,13 +58,12 @@ def clean_line(text: str) -> str:
 
     Idempotent: ``clean_line(clean_line(x)) == clean_line(x)``.
     """
-    if not _MAYBE_NOISY.search(text):
-        return text.rstrip()
-    previous = None
-    while previous != text:
-        previous = text
-        text = _clean_once(text)
-    return text
+    while _MAYBE_NOISY.search(text):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            return text
+        text = cleaned
+    return text.rstrip()
 
 
 def _clean_once(text: str) -> str:
