@@ -15,8 +15,8 @@ from sheriff.core.model import Excerpt, Finding, LineRange, Strength
 
 DEFAULT_BUDGET = 50
 PRIMARY_SHARE = 0.9
-OTHERS_SHARE = 0.5
-MAX_OTHERS = 10
+OTHERS_SHARE = 0.6
+MAX_OTHERS = 20
 NOVEL_GAP = 1
 TAIL_FROM_BUDGET = 100
 TAIL_SHARE = 0.2
