@@ -152,12 +152,13 @@ def _novel_blocks(novel: Sequence[int]) -> list[list[int]]:
     return blocks
 
 
-def _block_priority(block: list[int], spans: list[tuple[int, int, int]]) -> tuple[int, int]:
-    """Blocks touching a ranked finding's lines first (best finding first), then bottom-up."""
+def _block_priority(block: list[int], spans: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """Blocks touching a ranked finding's lines first (best finding first), then the
+    others shortest first (more distinct anomalies per line), later before earlier."""
     touching = [
         index for index, first, last in spans if first - 2 <= block[-1] and block[0] <= last + 2
     ]
-    return (min(touching), 0) if touching else (len(spans) + 1, -block[-1])
+    return (min(touching), 0, 0) if touching else (len(spans) + 1, len(block), -block[-1])
 
 
 def _take_tail(selection: _Selection, most: int | None = None) -> None:
