@@ -5,6 +5,8 @@ Every error carries a ``hint``: what the user should do next.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class SheriffError(Exception):
     """Base of every error Sheriff raises on purpose."""
@@ -46,3 +48,52 @@ class StoreLockedError(StoreError):
 
 class StoreSchemaError(StoreError):
     """The database schema is missing, older or newer than this Sheriff."""
+
+
+class GitHubError(SheriffError):
+    """GitHub refused or failed a request (after Sheriff's retries, where retrying helps)."""
+
+
+class GitHubAuthError(GitHubError):
+    """GitHub did not accept the credentials (bad or expired token, GitHub App setup)."""
+
+    exit_code = 2
+
+
+class GitHubPermissionError(GitHubError):
+    """The credentials work but may not do this (missing scope, role or App permission)."""
+
+
+class GitHubNotFoundError(GitHubError):
+    """A repository or other resource Sheriff needs does not exist or is hidden from it."""
+
+
+class GitHubRequestError(GitHubError):
+    """GitHub rejected a request as invalid, or answered with something Sheriff cannot read."""
+
+
+class GitHubUnavailableError(GitHubError):
+    """GitHub kept failing (5xx, network errors) after every retry."""
+
+
+class RateLimitedError(GitHubError):
+    """A GitHub rate limit is spent and its reset is further away than Sheriff will wait.
+
+    ``reset_at`` is when GitHub will take requests again (aware UTC), when known;
+    ``resource`` the rate-limit bucket (``core``, ``search``...); ``secondary`` tells a
+    secondary (abuse) limit from the primary hourly budget.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        reset_at: datetime | None = None,
+        resource: str | None = None,
+        secondary: bool = False,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.reset_at = reset_at
+        self.resource = resource
+        self.secondary = secondary
