@@ -52,7 +52,8 @@ RULES = (
     ),
     rule(
         "jvm.junit.list",
-        r"Failed tests:|Tests in error:|(?:Failures|Errors): ",
+        # Only list headers ("Failures:" alone), not "Tests run: 5, Failures: 0, ..." lines.
+        r"(?:Failed tests|Tests in error|Failures|Errors): *(?:\x1b\[[0-9;]*[mK])*\r?(?m:$)",
         _LIST_HEAD.pattern,
         before=3,
         after=80,

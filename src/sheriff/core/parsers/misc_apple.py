@@ -38,7 +38,13 @@ _UNDOCUMENTED = re.compile(r"Undocumented .*declarations:|\"warning\": \"undocum
 _FENCE = re.compile(r"^\s*```\s*$")
 
 RULES = (
-    rule("misc.apple.xcpretty", r"test\w*, ", _XCPRETTY.pattern, before=40, after=30),
+    rule(
+        "misc.apple.xcpretty",
+        r"(?:(?m:^)|\r)(?:[ \t]|\x1b\[[0-9;]*m|✗)*test\w*, ",
+        _XCPRETTY.pattern,
+        before=40,
+        after=30,
+    ),
     rule("misc.apple.xctest", r": error: (?:-\[|[\w.]+\.test)", _XCTEST.pattern, before=3, after=5),
     rule("misc.apple.case", r"Test Case '-\[", _CASE_FAILED.pattern, before=10, after=3),
     rule("misc.apple.compile", r"❌", _COMPILE.pattern, before=3, after=15),

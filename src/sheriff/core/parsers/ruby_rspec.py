@@ -28,7 +28,13 @@ _LOAD_END = re.compile(r"^(?:Randomized with seed|Finished in|An error occurred|
 _SECTION = re.compile(r"^(?P<section>Pending|Failures):")
 
 RULES = (
-    rule("ruby.rspec.section", r"Pending: \(|Failures:", _SECTION.pattern, before=0, after=5),
+    rule(
+        "ruby.rspec.section",
+        r"Pending: \(|Failures:(?:\x1b\[[0-9;]*[mK])* *\r?(?m:$)",
+        _SECTION.pattern,
+        before=0,
+        after=5,
+    ),
     rule("ruby.rspec.failure", r"Failure/Error:", _FAILURE.pattern, before=5, after=60),
     rule("ruby.rspec.load", r"An error occurred while loading ", _LOAD_ERROR.pattern, after=60),
     rule("ruby.rspec.rerun", r"rspec '?\./\S+(?::\d+|\[)", _RERUN.pattern, before=2, after=2),
