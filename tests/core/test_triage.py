@@ -104,3 +104,12 @@ def test_report_does_not_depend_on_chunk_size(chunk: int) -> None:
         scanner.feed(data[start : start + chunk])
     chunked = report_to_json(analyse(scanner.finish()))
     assert chunked == report_to_json(triage_bytes(data))
+
+
+def test_markdown_fence_survives_backticks_in_the_log() -> None:
+    from sheriff.core.render_markdown import render_markdown
+
+    report = triage_bytes(b"step\n```\nerror: boom ```` here\nexit 1\n", budget=10)
+    rendered = render_markdown(report)
+    assert "`````text" in rendered
+    assert rendered.count("`````") == 2

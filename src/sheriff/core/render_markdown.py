@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sheriff.core.classify import level_of
 from sheriff.core.model import Failure, Strength, TriageReport
 from sheriff.core.redact import redact
@@ -74,17 +76,25 @@ def render_markdown(report: TriageReport) -> str:
             out.append(f"\n…and {hidden} more (weaker signals) in the JSON output.")
         out.append("")
     ranges = ", ".join(f"{first}–{last}" for first, last in report.excerpt.ranges)
+    block = _excerpt_block(report)
+    fence = _fence(block)
     out += [
         f"<details open><summary>Log excerpt (lines {ranges} of {report.lines})</summary>",
         "",
-        "```text",
-        *_excerpt_block(report),
-        "```",
+        f"{fence}text",
+        *block,
+        fence,
         "</details>",
         "",
         f"_Reason: {report.classification.recommendation.reason}._",
     ]
     return "\n".join(out) + "\n"
+
+
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in the log, so it cannot be closed early."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def render_text(report: TriageReport) -> str:
