@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,7 +19,28 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from sheriff.core.repo_config import KIND_ALIASES, IssueKinds
 from sheriff.errors import ConfigError
+
+
+def _is_repo_name(value: str) -> bool:
+    owner, slash, name = value.partition("/")
+    return bool(owner and slash and name and "/" not in name and " " not in value)
+
+
+def parse_issue_kinds(value: str) -> IssueKinds:
+    """``default``, ``all`` or a comma-separated list of failure types (aliases allowed)."""
+    text = value.strip().lower()
+    if text == "default":
+        return "default"
+    if text == "all":
+        return "all"
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in KIND_ALIASES]
+    if unknown or not names:
+        known = ", ".join(sorted(KIND_ALIASES))
+        raise ValueError(f"unknown failure type {unknown[0] if unknown else value!r}; use {known}")
+    return frozenset(KIND_ALIASES[name] for name in names)
 
 
 class Settings(BaseSettings):
@@ -35,6 +56,48 @@ class Settings(BaseSettings):
 
     budget: int = Field(50, ge=1, le=100_000, description="excerpt line budget")
     chunk_bytes: int = Field(16 << 20, ge=4096, description="bytes read per chunk")
+
+    # --- GitHub ---------------------------------------------------------------------------
+    github_api_url: str = Field(
+        "https://api.github.com", description="GitHub REST API base URL (GHES: .../api/v3)"
+    )
+    github_token: SecretStr | None = Field(None, description="token that reads CI and issues")
+    github_write_token: SecretStr | None = Field(
+        None, description="token that writes issues (default: github_token)"
+    )
+    github_app_id: int | None = Field(None, ge=1, description="GitHub App id")
+    github_app_private_key_path: Path | None = Field(None, description="App private key (PEM)")
+    github_app_installation_id: int | None = Field(None, ge=1, description="App installation")
+    write_repo: str | None = Field(
+        None, description="OWNER/NAME that receives issues (default: the scanned repository)"
+    )
+
+    # --- store and scanning -----------------------------------------------------------------
+    db_url: str | None = Field(None, description="database URL (default: SQLite in the data dir)")
+    data_dir: Path | None = Field(None, description="where downloaded logs are kept")
+    label_prefix: str = Field("sheriff/", min_length=1, max_length=25)
+    issue_kinds: str = Field(
+        "default", description="default, all, or a comma-separated list of failure types"
+    )
+    scan_interval_seconds: int = Field(72 * 3600, ge=60, description="time between scans")
+    max_runs_per_scan: int = Field(200, ge=1, description="most new runs one scan reads")
+
+    @field_validator("write_repo")
+    @classmethod
+    def _check_repo(cls, value: str | None) -> str | None:
+        if value is not None and not _is_repo_name(value):
+            raise ValueError("expected OWNER/NAME")
+        return value
+
+    @field_validator("issue_kinds")
+    @classmethod
+    def _check_kinds(cls, value: str) -> str:
+        parse_issue_kinds(value)
+        return value
+
+    @property
+    def repo_issue_kinds(self) -> IssueKinds:
+        return parse_issue_kinds(self.issue_kinds)
 
     @classmethod
     def settings_customise_sources(

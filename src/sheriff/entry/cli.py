@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from sheriff import __version__
-from sheriff.errors import SheriffError
+from sheriff.errors import InputError, SheriffError
 
 app = typer.Typer(
     name="sheriff",
@@ -94,13 +94,149 @@ def demo(
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
+    scan_fake: Annotated[
+        bool,
+        typer.Option(
+            "--scan",
+            help="Scan a fake GitHub seeded with real logs into a temporary store and show "
+            "the issues opened (loopback only, no token).",
+        ),
+    ] = False,
 ) -> None:
     """Triage the real CI logs bundled with Sheriff: no token, no network."""
     from sheriff.entry.examples import example_logs
 
+    if scan_fake:
+        from sheriff.entry.scan_command import run_demo_scan
+
+        typer.echo(f"Sheriff {__version__}: scanning a fake GitHub on loopback\n", err=True)
+        try:
+            run_demo_scan(sys.stdout.write)
+        except SheriffError as error:
+            raise _fail(error) from error
+        return
+
     logs = example_logs()
     typer.echo(f"Sheriff {__version__}: triaging {len(logs)} bundled real CI logs\n", err=True)
     triage([str(path) for path in logs], output=output)
+
+
+DRY_RUN_HELP = (
+    "Print every planned issue action (create, update, reopen, attach, labels) with the "
+    "fingerprint, classification and confidence; write nothing to GitHub. The store is "
+    "still written (runs, jobs, log status, occurrences, cases) but the cursor does not "
+    "move, so the next real scan reads the same runs and files their issues."
+)
+
+
+@app.command()
+def scan(
+    repo: Annotated[str, typer.Option(help="OWNER/NAME of the repository whose CI is read.")],
+    once: Annotated[bool, typer.Option("--once", help="Scan once and exit (the default).")] = False,
+    interval: Annotated[
+        str | None, typer.Option(help="Scan again after this long, e.g. 72h, 30m, 2d.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    db: Annotated[
+        str | None, typer.Option(help="Database URL (also SHERIFF_DB_URL; default SQLite).")
+    ] = None,
+    issue_kinds: Annotated[
+        str | None,
+        typer.Option(help="Failure types that open issues: default, all, or a list (test,e2e)."),
+    ] = None,
+    write_repo: Annotated[
+        str | None, typer.Option(help="OWNER/NAME that receives the issues (a fork to trial).")
+    ] = None,
+    max_runs: Annotated[
+        int | None, typer.Option(help="Most new runs one scan reads (default 200).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML settings file (also SHERIFF_CONFIG).")
+    ] = None,
+) -> None:
+    """Read a repository's failed GitHub Actions runs and keep one issue per failure.
+
+    Exit 0 when the scan finished, 1 when GitHub or the database failed after retries (the
+    message says what to do), 2 for invalid flags or settings, or rejected credentials.
+    """
+    from sheriff.adapters.logfiles import FileLogReader
+    from sheriff.app.scan import ScanRequest, scan_repository
+    from sheriff.config import load_settings
+    from sheriff.entry import scan_command as wiring
+
+    try:
+        if once and interval is not None:
+            raise InputError("--once and --interval exclude each other", hint="choose one")
+        wiring.check_repo_name(repo, "--repo")
+        seconds = wiring.parse_interval(interval) if interval is not None else None
+        settings = load_settings(
+            config, db_url=db, issue_kinds=issue_kinds, write_repo=write_repo,
+            max_runs_per_scan=max_runs,
+        )  # fmt: skip
+        store = wiring.open_scan_store(settings)
+    except SheriffError as error:
+        raise _fail(error) from error
+    request = ScanRequest(
+        data_dir=wiring.data_dir_of(settings),
+        base_settings=wiring.repo_settings_of(settings),
+        dry_run=dry_run,
+        max_runs=settings.max_runs_per_scan,
+        budget=settings.budget,
+    )
+
+    def scan_once() -> None:
+        with (
+            wiring.open_forge(settings, repo, store) as forge,
+            wiring.progress_display() as progress,
+        ):
+            report = scan_repository(
+                request, forge, store, FileLogReader(settings.chunk_bytes), progress
+            )
+        sys.stdout.write(wiring.render_report(report, dry_run=dry_run))
+        sys.stdout.flush()
+
+    try:
+        wiring.Loop(seconds).run(scan_once)
+    except SheriffError as error:
+        raise _fail(error) from error
+    finally:
+        store.close()
+
+
+db_app = typer.Typer(help="Sheriff's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: Annotated[
+        str | None, typer.Option(help="Database URL (also SHERIFF_DB_URL; default SQLite).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML settings file (also SHERIFF_CONFIG).")
+    ] = None,
+) -> None:
+    """Create or migrate the database schema to this Sheriff's version.
+
+    Exit 0 when the schema is current, 1 when the database cannot be reached or its schema
+    is newer than this Sheriff.
+    """
+    from sheriff.adapters.store import upgrade
+    from sheriff.config import load_settings
+    from sheriff.entry.scan_command import database_url
+
+    try:
+        url = database_url(load_settings(config, db_url=db))
+        upgrade(url)
+    except SheriffError as error:
+        raise _fail(error) from error
+    typer.echo(f"database schema is current: {_hide_password(url)}")
+
+
+def _hide_password(url: str) -> str:
+    from sheriff.core.redact import redact
+
+    return redact(url)
 
 
 @app.command()
