@@ -10,6 +10,7 @@ from pathlib import Path
 from sheriff.app.forge import ArtifactStatus, Forge
 from sheriff.app.ports import LogReader
 from sheriff.app.triage_logs import TriageRequest, triage_logs
+from sheriff.core.causes import causes_of
 from sheriff.core.model import Failure, TriageReport
 
 
@@ -38,11 +39,12 @@ def junit_reports(
 
 
 def distinct_failures(reports: list[TriageReport]) -> list[tuple[TriageReport, Failure]]:
-    """Every failure of the reports with an id unique across them (``R2-F001``), and one
-    per fingerprint (the first)."""
+    """The causes (``core.causes``) of the reports with an id unique across them
+    (``R2-F001``), and one per fingerprint (the first). Summary lines and weak error
+    lines that only restate a cause get no case of their own."""
     chosen: dict[str, tuple[TriageReport, Failure]] = {}
     for index, report in enumerate(reports, start=1):
-        for failure in report.failures:
+        for failure in causes_of(report):
             if failure.fingerprint in chosen:
                 continue
             unique = failure if index == 1 else replace(failure, id=f"R{index}-{failure.id}")
