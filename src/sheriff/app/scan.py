@@ -9,11 +9,12 @@ touched are planned and executed, and only then does the cursor move past the ru
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from sheriff.app.forge import FAILED_CONCLUSIONS, Forge, Listing, RunQuery, WorkflowJob, WorkflowRun
+from sheriff.app.forge import FAILED_CONCLUSIONS, Forge, RunQuery, WorkflowJob, WorkflowRun
 from sheriff.app.ports import (
     CursorPosition,
     JobLog,
@@ -118,6 +119,19 @@ def scan_repository(
     shown = progress or SilentProgress()
     repo, issue_repo = forge.read_repo, forge.write_repo
     report = ScanReport(repo)
+    # The run listing comes first and is conditional: when nothing finished since the
+    # last scan it is the only request (no repository, config or identity look-ups).
+    cursor = store.cursor(repo, ALL, ALL)
+    listing = forge.list_workflow_runs(
+        RunQuery(
+            created_since=cursor.created_at if cursor else None, conclusions=LISTED_CONCLUSIONS
+        )
+    )
+    fresh = _after_cursor(listing.items, cursor)
+    if not fresh:
+        if not request.dry_run:
+            forge.mark_seen(listing)
+        return report
     report.default_branch = forge.get_repository().default_branch
     store.upsert_repository(RepositoryRecord(repo, report.default_branch, write_repo=issue_repo))
     settings, report.config_problems = _repo_settings(forge, request)
@@ -126,7 +140,7 @@ def scan_repository(
         return report
     target = IssueTarget(repo, issue_repo, report.default_branch, settings, request.dry_run)
     context = _Context(repo, request, forge, store, reader, target, None, shown)
-    listing, runs = _new_runs(context)
+    runs = [run for run in fresh if _worth_reading(target, run)]
     report.more_runs_waiting = len(runs) > request.max_runs or not listing.complete
     runs = runs[: request.max_runs]
     if runs and not request.dry_run:  # who Sheriff is, to recognise its comments
@@ -150,20 +164,14 @@ def _repo_settings(
     return merge_repo_config(request.base_settings, parsed.config), parsed.problems
 
 
-def _new_runs(context: _Context) -> tuple[Listing[WorkflowRun], list[WorkflowRun]]:
-    """Runs after the cursor worth reading, oldest first, up to the first one still going
-    (the cursor must not pass a run that has not finished)."""
-    cursor = context.store.cursor(context.repo, ALL, ALL)
-    since = cursor.created_at if cursor else None
-    query = RunQuery(
-        created_since=since,
-        conclusions=LISTED_CONCLUSIONS,
-        workflows=context.target.settings.workflows,
-    )
-    listing = context.forge.list_workflow_runs(query)
-    listed = sorted(listing.items, key=lambda run: (run.created_at, run.run_id))
+def _after_cursor(
+    listed: Sequence[WorkflowRun], cursor: CursorPosition | None
+) -> list[WorkflowRun]:
+    """Runs after the cursor, oldest first, up to the first one still going (the cursor
+    must not pass a run that has not finished). Workflows and branches are filtered
+    afterwards, with the repository's configuration."""
     chosen: list[WorkflowRun] = []
-    for run in listed:
+    for run in sorted(listed, key=lambda run: (run.created_at, run.run_id)):
         if cursor is not None and (run.created_at, run.run_id) <= (
             cursor.created_at,
             cursor.run_id,
@@ -171,9 +179,8 @@ def _new_runs(context: _Context) -> tuple[Listing[WorkflowRun], list[WorkflowRun
             continue
         if run.status not in (None, "completed"):
             break
-        if _worth_reading(context.target, run):
-            chosen.append(run)
-    return listing, chosen
+        chosen.append(run)
+    return chosen
 
 
 def _worth_reading(target: IssueTarget, run: WorkflowRun) -> bool:
