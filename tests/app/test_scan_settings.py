@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from sheriff.app.forge import Forge
 from sheriff.app.ports import CaseState
 from sheriff.config import load_settings
 from sheriff.core.model import FailureType
@@ -80,20 +79,6 @@ def test_bad_intervals(text: str) -> None:
         parse_interval(text)
 
 
-class _WithConfigFile:
-    """The adapter, with a ``.github/sheriff.yml`` on the default branch (the fake has no
-    contents endpoint)."""
-
-    def __init__(self, forge: Forge, text: str) -> None:
-        self._forge, self._text = forge, text
-
-    def read_default_branch_file(self, path: str) -> bytes | None:
-        return self._text.encode() if path == ".github/sheriff.yml" else None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._forge, name)
-
-
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     seed = write_seed(tmp_path / "seed", FLAKY_SEED_RUNS)
@@ -101,9 +86,8 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 
 def _with_config(world: World, text: str) -> None:
-    world.make_forge = lambda url, repo, write: _WithConfigFile(  # type: ignore[assignment,return-value]
-        github_forge(url, repo, write), text
-    )
+    """Commit ``.github/sheriff.yml`` to the fake repository's default branch."""
+    world.fake.put_file("acme/app", ".github/sheriff.yml", text)
 
 
 def test_an_invalid_repo_config_is_reported_and_the_scan_goes_on(world: World) -> None:

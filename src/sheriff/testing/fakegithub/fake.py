@@ -177,6 +177,14 @@ class FakeGitHub:
         with self.world.lock:
             return run_ops.finish_attempt(self.world, self.run(repo, run_id), conclusion, logs)
 
+    def put_file(self, repo: str, path: str, content: bytes | str) -> None:
+        """Commit a file to the default branch (the repository's ``updated_at`` moves)."""
+        data = content.encode() if isinstance(content, str) else content
+        with self.world.lock:
+            record = self.world.repo(repo)
+            record.files[path.strip("/")] = data
+            record.updated_at = self.world.clock()
+
     def expire_logs(self, repo: str, job_id: int) -> None:
         with self.world.lock:
             self.world.job(self.world.repo(repo), job_id).logs_expired = True

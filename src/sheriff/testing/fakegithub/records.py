@@ -152,6 +152,8 @@ class RepoRecord:
     issues: dict[int, IssueRecord] = field(default_factory=dict)
     labels: dict[str, LabelRecord] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Files on the default branch, by path (``.github/sheriff.yml``...)."""
 
     @property
     def full_name(self) -> str:

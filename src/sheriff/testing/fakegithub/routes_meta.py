@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from sheriff.testing.fakegithub.api_errors import ApiError
 from sheriff.testing.fakegithub.payload_common import JSON, full_repo, iso, user_payload
 from sheriff.testing.fakegithub.routing import Reply, Request, route
@@ -99,4 +102,40 @@ def get_rate_limit(request: Request, world: World, params: dict[str, str]) -> Re
     return Reply(world.budgets.overview())
 
 
-ROUTES = [get_repository, get_authenticated_user, get_permission, get_rate_limit]
+@route(
+    "GET",
+    "/repos/{owner}/{repo}/contents/{path+}",
+    "repos/get-content",
+    "repos/contents#get-repository-content",
+)
+def get_content(request: Request, world: World, params: dict[str, str]) -> Reply:
+    """A file on the default branch: raw with ``application/vnd.github.raw+json``,
+    otherwise GitHub's content object with the bytes in base64."""
+    repo = world.repo(f"{params['owner']}/{params['repo']}")
+    path = params["path"].strip("/")
+    data = repo.files.get(path)
+    if data is None:
+        raise ApiError(404, "Not Found")
+    if "raw" in request.headers.get("accept", ""):
+        return Reply(raw=data, content_type="application/vnd.github.raw; charset=utf-8")
+    digest = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 (git's id)
+    api = f"{request.urls.api}/repos/{repo.owner}/{repo.name}/contents/{path}"
+    html = f"{request.urls.html}/{repo.owner}/{repo.name}/blob/{repo.default_branch}/{path}"
+    payload: JSON = {
+        "type": "file",
+        "encoding": "base64",
+        "size": len(data),
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "content": base64.b64encode(data).decode(),
+        "sha": digest,
+        "url": api,
+        "git_url": f"{request.urls.api}/repos/{repo.owner}/{repo.name}/git/blobs/{digest}",
+        "html_url": html,
+        "download_url": None,
+        "_links": {"self": api, "git": None, "html": html},
+    }
+    return Reply(payload)
+
+
+ROUTES = [get_repository, get_authenticated_user, get_permission, get_rate_limit, get_content]
