@@ -83,8 +83,9 @@ def test_bad_credentials_say_to_check_the_token():
 
 
 def test_app_installation_lookup_and_token_exchange_reach_github(fake: FakeGitHub):
-    """The fake has no App endpoints, so both steps end in a GitHubAuthError; what is
-    checked is that Sheriff signs a JWT and asks the right endpoints."""
+    """No App is installed on the fake here, so both steps end in a GitHubAuthError; what
+    is checked is that Sheriff asks the right endpoints (the happy path is in
+    test_app_auth.py)."""
     key = private_key_pem()
     looked_up = GitHubSettings(PYTORCH, api_url=fake.url, read_credentials=AppCredentials(42, key))
     with GitHubForge(looked_up) as forge, pytest.raises(GitHubAuthError) as missing:

@@ -115,7 +115,7 @@ class FakeApp:
         resource = route.resource if route else "core"
         login: str | None = None
         try:
-            if resource != "download":
+            if resource not in {"download", "app"}:  # App routes check their JWT themselves
                 login = self.auth.identify(request.headers.get("authorization"))
             response = self._dispatch(route, params, replace(request, login=login))
         except ApiError as error:
@@ -123,7 +123,7 @@ class FakeApp:
         if resource in COUNTED and response.status not in {304, 401}:
             with self.world.lock:
                 self.world.budgets.spend(resource)
-        if resource != "download":
+        if resource != "download":  # App routes answer with the usual API headers
             version = request.headers.get("x-github-api-version", API_VERSION)
             response.headers = {**self._api_headers(resource, version), **response.headers}
         return response, login

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -60,7 +60,8 @@ class FakeGitHub:
         budgets = RateBudgets(dict(rate_limits or {}), exhausted_status=rate_limit_status)
         self.world = World(loaded, clock=clock, budgets=budgets)
         self.world.rerun_conclusion = rerun_conclusion
-        self._tokens = dict(tokens or {})
+        self._tokens = self.world.tokens
+        self._tokens.update(tokens or {})
         auth = AuthPolicy(self._tokens, require_auth, default_login)
         self.app = FakeApp(
             self.world, build_router(), auth=auth, html_base=html_base, latency=latency
@@ -176,6 +177,24 @@ class FakeGitHub:
     ) -> AttemptRecord:
         with self.world.lock:
             return run_ops.finish_attempt(self.world, self.run(repo, run_id), conclusion, logs)
+
+    def install_app(
+        self,
+        app_id: int,
+        installation_id: int,
+        repos: Sequence[str],
+        *,
+        slug: str = "sheriff",
+        public_key_pem: str | None = None,
+    ) -> None:
+        """Install a GitHub App on repositories; its installation tokens act as
+        ``<slug>[bot]``. With ``public_key_pem``, App JWTs must be signed by its key."""
+        from sheriff.testing.fakegithub.routes_apps import AppInstallation
+
+        with self.world.lock:
+            self.world.app_installations[installation_id] = AppInstallation(
+                installation_id, app_id, slug, {r.lower() for r in repos}, public_key_pem
+            )
 
     def put_file(self, repo: str, path: str, content: bytes | str) -> None:
         """Commit a file to the default branch (the repository's ``updated_at`` moves)."""

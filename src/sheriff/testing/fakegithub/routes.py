@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sheriff.testing.fakegithub import (
+    routes_apps,
     routes_downloads,
     routes_issues,
     routes_jobs,
@@ -18,6 +19,7 @@ def build_router() -> Router:
     return Router(
         [
             *routes_meta.ROUTES,
+            *routes_apps.ROUTES,
             *routes_runs.ROUTES,
             *routes_jobs.ROUTES,
             *routes_downloads.ROUTES,

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
+from typing import Any
 
 from sheriff.testing.fakegithub.api_errors import ApiError, not_found
 from sheriff.testing.fakegithub.issue_desk import ensure_label
@@ -51,6 +52,10 @@ class World:
             login.lower(): role for login, role in seed.collaborators.items()
         }
         self.rerun_conclusion: str | None = None
+        self.tokens: dict[str, str] = {}
+        """token → login; shared with the server's auth policy (installation tokens)."""
+        self.app_installations: dict[int, Any] = {}
+        """installation id → ``routes_apps.AppInstallation``."""
         self._ids = {kind: count(start) for kind, start in _ID_STARTS.items()}
         for repo in seed.repos:
             self.add_repo(repo.full_name, repo.default_branch)
