@@ -76,10 +76,6 @@ class LogView:
             if text is not None:
                 yield number, text
 
-    def kept_numbers(self) -> Iterator[int]:
-        for region in self.regions:
-            yield from range(region.first, region.last + 1)
-
     @classmethod
     def from_bytes(cls, data: bytes) -> LogView:
         """A view that keeps every line: for small inputs and tests."""

@@ -114,7 +114,3 @@ def step_marker(text: str) -> StepMarker | None:
     if bare.startswith(("section_start:", "travis_fold:start:")):
         return StepMarker(bare.split(":", 2)[2].split("\r")[0].strip(), True)
     return None
-
-
-def is_blank(text: str) -> bool:
-    return not text.strip()

@@ -8,7 +8,7 @@ raw input and never do I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sheriff.core.logview import LogView
@@ -25,9 +25,6 @@ class Parser:
     name: str
     rules: tuple[Rule, ...]
     parse: ParseFunction
-
-    def owns(self, hit: Hit) -> bool:
-        return hit.rule.id.split(".", 1)[0] == self.name
 
 
 def rule(
@@ -74,18 +71,6 @@ def find_locations(text: str) -> list[Location]:
     return found
 
 
-def locations_in(view: LogView, first: int, last: int, limit: int = 8) -> tuple[Location, ...]:
-    """Locations named in a span of lines, first ones first."""
-    found: list[Location] = []
-    for _, text in view.span(first, last):
-        for location in find_locations(text):
-            if location not in found:
-                found.append(location)
-                if len(found) >= limit:
-                    return tuple(found)
-    return tuple(found)
-
-
 def follow(
     view: LogView,
     start: int,
@@ -114,21 +99,6 @@ def follow(
         blanks = 0
         last = number
     return last
-
-
-def lines_between(view: LogView, first: int, last: int) -> Iterator[str]:
-    for _, text in view.span(first, last):
-        yield text
-
-
-def first_matching(
-    view: LogView, first: int, last: int, pattern: re.Pattern[str]
-) -> tuple[int, re.Match[str]] | None:
-    for number, text in view.span(first, last):
-        match = pattern.search(text)
-        if match:
-            return number, match
-    return None
 
 
 def merge_ranges(ranges: Sequence[LineRange]) -> tuple[LineRange, ...]:

@@ -32,12 +32,6 @@ def recent_command(view: LogView, number: int, limit: int = 60) -> str | None:
     return None
 
 
-def command_mentions(view: LogView, number: int, pattern: re.Pattern[str]) -> bool:
-    """Whether the command closest above ``number`` matches ``pattern``."""
-    command = recent_command(view, number)
-    return bool(command and pattern.search(command))
-
-
 def group_hits(hits: Sequence[Hit], gap: int = 3) -> list[list[Hit]]:
     """Runs of hits at most ``gap`` lines apart: one run is one block of diagnostics."""
     runs: list[list[Hit]] = []
