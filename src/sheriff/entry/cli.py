@@ -233,6 +233,38 @@ def db_upgrade(
     typer.echo(f"database schema is current: {_hide_password(url)}")
 
 
+flaky_app = typer.Typer(help="Tell flaky tests from broken ones.", no_args_is_help=True)
+app.add_typer(flaky_app, name="flaky")
+
+
+@flaky_app.command("replay")
+def flaky_replay(
+    history: Annotated[
+        Path, typer.Argument(help="JSON lines, one test result per line, in time order.")
+    ],
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="P(flaky) at or above which a test is flaky.")
+    ] = 0.7,
+) -> None:
+    """Replay a test-result history through the flakiness engine as if live.
+
+    Prints {"tests": [...], "reruns": [...]}. Exit 0 on success, 2 when the file cannot be
+    read or a line is not a valid result (the message names the line).
+    """
+    from sheriff.app.flaky_replay import replay_history
+
+    try:
+        with history.open(encoding="utf-8") as lines:
+            payload = replay_history(lines, threshold)
+    except OSError as error:
+        raise _fail(InputError(f"cannot read {history}: {error.strerror}")) from error
+    except UnicodeDecodeError as error:
+        raise _fail(InputError(f"{history} is not UTF-8 text: {error.reason}")) from error
+    except SheriffError as error:
+        raise _fail(error) from error
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
 def _hide_password(url: str) -> str:
     from sheriff.core.redact import redact
 
