@@ -10,7 +10,7 @@ from sheriff.core.diffing import PassingBaseline
 from sheriff.core.excerpt import DEFAULT_BUDGET
 from sheriff.core.model import TriageReport
 from sheriff.core.parts import merge_parts
-from sheriff.core.triage import analyse, new_scanner, report_from
+from sheriff.core.triage import find_failures, new_scanner, report_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +39,22 @@ def _triage_one(
     parts: PartScanner | None,
     baseline: PassingBaseline | None,
 ) -> TriageReport:
-    options = {
-        "source": source,
-        "budget": request.budget,
-        "repo": request.repo,
-        "platform": request.platform,
-    }
     results = parts.scan(source, baseline) if parts is not None else None
     if results is not None:
         merged = merge_parts(results)
-        return report_from(merged.view, merged.findings, merged.novel, **options)  # type: ignore[arg-type]
-    scanner = new_scanner(baseline)
-    for chunk in reader.chunks(source):
-        scanner.feed(chunk)
-    return analyse(scanner.finish(), **options)  # type: ignore[arg-type]
+        view, findings, novel = merged.view, merged.findings, merged.novel
+    else:
+        scanner = new_scanner(baseline)
+        for chunk in reader.chunks(source):
+            scanner.feed(chunk)
+        scan = scanner.finish()
+        view, findings, novel = scan.view, find_failures(scan), scan.novel
+    return report_from(
+        view,
+        findings,
+        novel,
+        source=source,
+        budget=request.budget,
+        repo=request.repo,
+        platform=request.platform,
+    )

@@ -6,12 +6,17 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sheriff import __version__
 from sheriff.errors import InputError, SheriffError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sheriff.core.model import TriageReport
 
 app = typer.Typer(
     name="sheriff",
@@ -76,7 +81,7 @@ def triage(
     _print_reports(reports, output)
 
 
-def _print_reports(reports: list, output: OutputFormat) -> None:  # type: ignore[type-arg]
+def _print_reports(reports: Sequence[TriageReport], output: OutputFormat) -> None:
     from sheriff.core.render_json import report_to_json
     from sheriff.core.render_markdown import render_markdown, render_text
 
