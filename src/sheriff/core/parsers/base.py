@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sheriff.core.logview import LogView
-from sheriff.core.model import Finding, LineRange, Location
+from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.scan import Hit, Rule
 
 ParseFunction = Callable[[LogView, Sequence[Hit]], list[Finding]]
@@ -99,6 +99,25 @@ def follow(
         blanks = 0
         last = number
     return last
+
+
+def summary_lines(
+    hits: Sequence[Hit], tool: str, failure_type: FailureType, sub_type: str
+) -> list[Finding]:
+    """One partial finding per hit line: summaries that only say *that* something failed."""
+    return [
+        Finding(
+            tool=tool,
+            failure_type=failure_type,
+            sub_type=sub_type,
+            message=hit.text.strip(),
+            anchor=hit.number,
+            ranges=((hit.number, hit.number),),
+            strength=Strength.PARTIAL,
+            kind="summary",
+        )
+        for hit in hits
+    ]
 
 
 def merge_ranges(ranges: Sequence[LineRange]) -> tuple[LineRange, ...]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
-from sheriff.core.parsers.base import find_locations, follow
+from sheriff.core.parsers.base import find_locations, follow, summary_lines
 from sheriff.core.scan import Hit
 
 MESSAGE_LIMIT = 500
@@ -146,19 +146,7 @@ def ninja_findings(hits: Sequence[Hit]) -> list[Finding]:
 
 
 def xcode_findings(hits: Sequence[Hit]) -> list[Finding]:
-    return [
-        Finding(
-            tool="xcodebuild",
-            failure_type=FailureType.BUILD,
-            sub_type="compile",
-            message=hit.text.strip(),
-            anchor=hit.number,
-            ranges=((hit.number, hit.number),),
-            strength=Strength.PARTIAL,
-            kind="summary",
-        )
-        for hit in hits
-    ]
+    return summary_lines(hits, "xcodebuild", FailureType.BUILD, "compile")
 
 
 def _cmake_type(body: list[str]) -> FailureType:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
-from sheriff.core.parsers.base import find_locations, follow, merge_ranges
+from sheriff.core.parsers.base import find_locations, follow, merge_ranges, summary_lines
 from sheriff.core.scan import Hit
 
 FRAMEWORK = "cargo test"
@@ -78,19 +78,7 @@ def status_findings(hits: Sequence[Hit]) -> list[Finding]:
 
 
 def result_findings(hits: Sequence[Hit]) -> list[Finding]:
-    return [
-        Finding(
-            tool=FRAMEWORK,
-            failure_type=FailureType.TEST,
-            sub_type="assertion",
-            message=hit.text.strip(),
-            anchor=hit.number,
-            ranges=((hit.number, hit.number),),
-            strength=Strength.PARTIAL,
-            kind="summary",
-        )
-        for hit in hits
-    ]
+    return summary_lines(hits, FRAMEWORK, FailureType.TEST, "assertion")
 
 
 def nextest_findings(view: LogView, hits: Sequence[Hit], summaries: Sequence[Hit]) -> list[Finding]:
