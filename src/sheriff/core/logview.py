@@ -66,6 +66,10 @@ class LogView:
         self._clean[number] = cleaned
         return cleaned
 
+    def remember(self, number: int, cleaned: str) -> None:
+        """Record a line's cleaned text already computed elsewhere (the scan's hits)."""
+        self._clean[number] = cleaned
+
     def has(self, number: int) -> bool:
         return self.raw(number) is not None
 

@@ -71,6 +71,8 @@ class LogScanner:
         view = LogView(total, merge_regions(self._regions))
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
+        for hit in hits:  # stage 2 already cleaned these lines; parsers read them again
+            view.remember(hit.number, hit.text)
         return ScanResult(view, hits, self._total_bytes, self._novel)
 
     def _scan_buffer(self, buffer: bytes) -> None:
