@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # --- store and scanning -----------------------------------------------------------------
     db_url: str | None = Field(None, description="database URL (default: SQLite in the data dir)")
     data_dir: Path | None = Field(None, description="where downloaded logs are kept")
+    cache_dir: Path | None = Field(
+        None, description="compiled scanner databases (default: $XDG_CACHE_HOME/sheriff)"
+    )
     label_prefix: str = Field("sheriff/", min_length=1, max_length=25)
     issue_kinds: str = Field(
         "default", description="default, all, or a comma-separated list of failure types"

@@ -18,6 +18,7 @@ from typing import BinaryIO
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.parsers import rule_set
 from sheriff.core.parts import PartResult, part_result
+from sheriff.core.rules import TriggerMatcher
 from sheriff.core.scan import count_breaks
 from sheriff.core.triage import find_failures, new_scanner
 
@@ -29,9 +30,15 @@ READ_BYTES = 8 << 20
 class ProcessPartScanner:
     """Splits big plain files across worker processes; declines everything else."""
 
-    def __init__(self, workers: int | None = None, min_bytes: int = MIN_SPLIT_BYTES) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        min_bytes: int = MIN_SPLIT_BYTES,
+        matcher: TriggerMatcher | None = None,
+    ) -> None:
         self._workers = workers or min(os.cpu_count() or 1, 4)
         self._min_bytes = min_bytes
+        self._matcher = matcher
 
     def scan(self, name: str, baseline: PassingBaseline | None) -> list[PartResult] | None:
         """Part results in file order, or None when the source should be read as a stream."""
@@ -50,9 +57,10 @@ class ProcessPartScanner:
         # process per core, none idle.
         with ProcessPoolExecutor(len(rest), mp_context=get_context("fork")) as pool:
             futures = [
-                pool.submit(scan_part, str(path), start, end, size, baseline) for start, end in rest
+                pool.submit(scan_part, str(path), start, end, size, baseline, self._matcher)
+                for start, end in rest
             ]
-            first = scan_part(str(path), first_start, first_end, size, baseline)
+            first = scan_part(str(path), first_start, first_end, size, baseline, self._matcher)
             return [first, *(future.result() for future in futures)]
 
 
@@ -84,8 +92,13 @@ def _next_line_start(stream: BinaryIO, offset: int, size: int) -> int:
     return size
 
 
-def scan_part(
-    path: str, start: int, end: int, size: int, baseline: PassingBaseline | None
+def scan_part(  # noqa: PLR0917 (a pool task: positional by nature)
+    path: str,
+    start: int,
+    end: int,
+    size: int,
+    baseline: PassingBaseline | None,
+    matcher: TriggerMatcher | None = None,
 ) -> PartResult:
     """Worker: scan ``[start, end)`` plus margins and keep what the range owns."""
     with open(path, "rb") as stream:
@@ -94,7 +107,7 @@ def scan_part(
         window_end = size if end == size else _next_line_start(stream, end + MARGIN_BYTES, size)
         stream.seek(window_start)
         before = stream.read(start - window_start)
-        scanner = new_scanner(baseline)
+        scanner = new_scanner(baseline, matcher)
         scanner.feed(before)
         owned_lines = 0
         remaining = end - start

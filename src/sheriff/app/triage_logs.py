@@ -10,6 +10,7 @@ from sheriff.core.diffing import PassingBaseline
 from sheriff.core.excerpt import DEFAULT_BUDGET
 from sheriff.core.model import TriageReport
 from sheriff.core.parts import merge_parts
+from sheriff.core.rules import TriggerMatcher
 from sheriff.core.triage import find_failures, new_scanner, report_from
 
 
@@ -23,28 +24,39 @@ class TriageRequest:
 
 
 def triage_logs(
-    request: TriageRequest, reader: LogReader, parts: PartScanner | None = None
+    request: TriageRequest,
+    reader: LogReader,
+    parts: PartScanner | None = None,
+    matcher: TriggerMatcher | None = None,
 ) -> list[TriageReport]:
-    """One report per source, in input order; big files are split across cores."""
+    """One report per source, in input order; big files are split across cores.
+
+    ``matcher`` replaces the RE2 reference engine of stage 1 (same hits, faster).
+    """
     baseline = None
     if request.passing_log is not None:
         baseline = PassingBaseline(reader.read_all(request.passing_log).splitlines())
-    return [_triage_one(source, request, reader, parts, baseline) for source in request.sources]
+    return [
+        _triage_one(source, request, reader=reader, parts=parts, baseline=baseline, matcher=matcher)
+        for source in request.sources
+    ]
 
 
 def _triage_one(
     source: str,
     request: TriageRequest,
+    *,
     reader: LogReader,
     parts: PartScanner | None,
     baseline: PassingBaseline | None,
+    matcher: TriggerMatcher | None,
 ) -> TriageReport:
     results = parts.scan(source, baseline) if parts is not None else None
     if results is not None:
         merged = merge_parts(results)
         view, findings, novel = merged.view, merged.findings, merged.novel
     else:
-        scanner = new_scanner(baseline)
+        scanner = new_scanner(baseline, matcher)
         for chunk in reader.chunks(source):
             scanner.feed(chunk)
         scan = scanner.finish()

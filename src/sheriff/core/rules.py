@@ -14,8 +14,9 @@ cause, and skipping them keeps huge logs fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import re2
 
@@ -70,16 +71,39 @@ def _compile(triggers: Sequence[str]) -> re2._Regexp:
     return re2.compile(combined.encode(), _options())
 
 
+class TriggerMatcher(Protocol):
+    """Finds where triggers match; ``RuleSet`` is the reference (RE2) implementation.
+
+    A faster engine may stand in for stage 1 as long as it reports at least every line
+    RE2 reports (extra candidate lines are harmless: ``fired`` confirms them line by line)
+    and ``fired`` returns exactly the triggers RE2 finds on one line.
+    """
+
+    def candidate_offsets(self, buffer: bytes) -> Iterable[int]:
+        """Increasing offsets, each inside a line where a specific trigger may match."""
+        ...
+
+    def noisy_offsets(self, text: bytes) -> Iterable[int]:
+        """Increasing offsets, each inside a line where a noisy trigger may match."""
+        ...
+
+    def fired(self, raw: bytes) -> Collection[int]:
+        """Indices (into ``RuleSet.triggers``) of every trigger matching one line."""
+        ...
+
+
 class RuleSet:
     """The compiled union of every rule's trigger."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         triggers = list(dict.fromkeys(rule.trigger for rule in self.rules))
+        self.triggers: tuple[str, ...] = tuple(triggers)
         self._rules_by_trigger = [
             [rule for rule in self.rules if rule.trigger == trigger] for trigger in triggers
         ]
         noisy = {rule.trigger for rule in self.rules if rule.noisy}
+        self.noisy_triggers = frozenset(noisy)
         specific = [trigger for trigger in triggers if trigger not in noisy]
         self._specific = _compile(specific) if specific else None
         self._noisy = _compile(sorted(noisy)) if noisy else None
@@ -100,9 +124,14 @@ class RuleSet:
             for match in self._noisy.finditer(text):
                 yield match.start()
 
-    def hits_on(self, number: int, raw: bytes) -> list[Hit]:
+    def fired(self, raw: bytes) -> Collection[int]:
+        """Indices of every trigger (specific or noisy) matching one line."""
+        indices: list[int] = self._set.Match(raw)
+        return indices
+
+    def hits_on(self, number: int, raw: bytes, matcher: TriggerMatcher | None = None) -> list[Hit]:
         """Every rule that matches one line, confirmed on its cleaned text."""
-        indices = self._set.Match(raw)
+        indices = (matcher or self).fired(raw)
         if not indices:
             return []
         text = clean_line(decode(raw))

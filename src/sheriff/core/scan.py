@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.logview import LogView, Region
-from sheriff.core.rules import Hit, Rule, RuleSet, window
+from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
 
 __all__ = ["Hit", "LogScanner", "Rule", "RuleSet", "ScanResult", "merge_regions", "scan_bytes"]
 
@@ -36,8 +36,14 @@ class ScanResult:
 class LogScanner:
     """Feed raw chunks in order; ``finish`` returns the kept view and the hits."""
 
-    def __init__(self, rules: RuleSet, baseline: PassingBaseline | None = None) -> None:
+    def __init__(
+        self,
+        rules: RuleSet,
+        baseline: PassingBaseline | None = None,
+        matcher: TriggerMatcher | None = None,
+    ) -> None:
         self._rules = rules
+        self._matcher: TriggerMatcher = matcher or rules
         self._baseline = baseline
         self._novel: list[int] | None = [] if baseline is not None else None
         self._carry = b""
@@ -124,7 +130,7 @@ class LogScanner:
         if number in self._examined:
             return []
         self._examined.add(number)
-        hits = self._rules.hits_on(number, lines[index])
+        hits = self._rules.hits_on(number, lines[index], self._matcher)
         if hits:
             self._hits.extend(hits)
             before, after = window(hits)
@@ -145,14 +151,14 @@ class LogScanner:
         for first, last in spans:
             joined = b"\n".join(lines[first : last + 1])
             index, position = first, 0
-            for found in self._rules.noisy_offsets(joined):
+            for found in self._matcher.noisy_offsets(joined):
                 index += joined.count(b"\n", position, found)
                 position = found
                 number = base + index + 1
                 if number in self._examined:
                     continue
                 self._examined.add(number)
-                hits = self._rules.hits_on(number, lines[index])
+                hits = self._rules.hits_on(number, lines[index], self._matcher)
                 if hits:
                     self._hits.extend(hits)
                     self._keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
@@ -172,7 +178,7 @@ class LogScanner:
         position = 0
         line_index = 0
         bare_newlines = b"\r" not in buffer
-        for offset in self._rules.candidate_offsets(buffer):
+        for offset in self._matcher.candidate_offsets(buffer):
             if bare_newlines:
                 line_index += buffer.count(b"\n", position, offset)
             else:
@@ -244,8 +250,13 @@ def merge_regions(regions: list[Region]) -> list[Region]:
     return merged
 
 
-def scan_bytes(data: bytes, rules: RuleSet, baseline: PassingBaseline | None = None) -> ScanResult:
+def scan_bytes(
+    data: bytes,
+    rules: RuleSet,
+    baseline: PassingBaseline | None = None,
+    matcher: TriggerMatcher | None = None,
+) -> ScanResult:
     """Scan a whole in-memory log."""
-    scanner = LogScanner(rules, baseline)
+    scanner = LogScanner(rules, baseline, matcher)
     scanner.feed(data)
     return scanner.finish()

@@ -13,14 +13,17 @@ from sheriff.core.model import Failure, Finding, TriageReport
 from sheriff.core.noise import step_marker
 from sheriff.core.parsers import ALL_PARSERS, rule_set, run_parsers
 from sheriff.core.rank import rank
+from sheriff.core.rules import TriggerMatcher
 from sheriff.core.scan import LogScanner, ScanResult
 
 MAX_FAILURES = 200
 
 
-def new_scanner(passing: PassingBaseline | None = None) -> LogScanner:
-    """A scanner with every known rule, ready to be fed chunks."""
-    return LogScanner(rule_set(ALL_PARSERS), passing)
+def new_scanner(
+    passing: PassingBaseline | None = None, matcher: TriggerMatcher | None = None
+) -> LogScanner:
+    """A scanner with every known rule, ready to be fed chunks (RE2 unless ``matcher``)."""
+    return LogScanner(rule_set(ALL_PARSERS), passing, matcher)
 
 
 def analyse(

@@ -71,11 +71,18 @@ def triage(
     from sheriff.adapters.parallel_scan import ProcessPartScanner
     from sheriff.app.triage_logs import TriageRequest, triage_logs
     from sheriff.config import load_settings
+    from sheriff.entry.stage_one import stage_one_matcher
 
     try:
         settings = load_settings(config, budget=budget)
         request = TriageRequest(paths, settings.budget, passing_log, repo, platform)
-        reports = triage_logs(request, FileLogReader(settings.chunk_bytes), ProcessPartScanner())
+        matcher = stage_one_matcher(settings, paths)
+        reports = triage_logs(
+            request,
+            FileLogReader(settings.chunk_bytes),
+            ProcessPartScanner(matcher=matcher),
+            matcher,
+        )
     except SheriffError as error:
         raise _fail(error) from error
     _print_reports(reports, output)
