@@ -8,8 +8,9 @@ variables (``SHERIFF_*``, nested with ``__``), then a TOML file (``--config`` or
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -22,10 +23,17 @@ from pydantic_settings import (
 from sheriff.core.repo_config import KIND_ALIASES, IssueKinds
 from sheriff.errors import ConfigError
 
+LlmProvider = Literal["anthropic", "openai", "openai-compatible"]
+
 
 def _is_repo_name(value: str) -> bool:
     owner, slash, name = value.partition("/")
     return bool(owner and slash and name and "/" not in name and " " not in value)
+
+
+def split_repo_list(value: str) -> tuple[str, ...]:
+    """``a/b, c/d`` → ``("a/b", "c/d")``, without blanks or repeats."""
+    return tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
 
 
 def parse_issue_kinds(value: str) -> IssueKinds:
@@ -84,6 +92,112 @@ class Settings(BaseSettings):
     )
     scan_interval_seconds: int = Field(72 * 3600, ge=60, description="time between scans")
     max_runs_per_scan: int = Field(200, ge=1, description="most new runs one scan reads")
+    flaky_threshold: float = Field(
+        0.7, gt=0, le=1, description="P(flaky) at which a failure is flaky (and re-run)"
+    )
+    auto_rerun: bool = Field(
+        True, description="re-run the failed jobs of a run whose failures all look flaky"
+    )
+    rerun_hourly_cap: int = Field(
+        10, ge=0, le=1000, description="most automatic re-runs per repository per hour"
+    )
+
+    # --- language model (none configured: deterministic analysis, quarantine fixes only) ---
+    llm_provider: LlmProvider | None = Field(
+        None, description="anthropic, openai or openai-compatible (unset: no LLM is used)"
+    )
+    llm_model: str | None = Field(
+        None, description="model name, e.g. claude-sonnet-4-5, gpt-4.1 or qwen2.5-coder"
+    )
+    llm_base_url: str | None = Field(
+        None, description="API base URL (required for openai-compatible: vLLM, Ollama...)"
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key (optional for an openai-compatible server)"
+    )
+    llm_output_retries: int = Field(
+        2, ge=0, le=10, description="times an invalid structured answer is sent back to fix"
+    )
+    llm_max_iterations: int = Field(
+        25, ge=1, le=500, description="most model requests one fix attempt may make"
+    )
+    llm_max_tokens: int = Field(
+        400_000, ge=1000, description="most input+output tokens one fix attempt may use"
+    )
+    llm_max_cost_usd: Decimal = Field(
+        Decimal("2.00"), ge=0, description="most US dollars one fix attempt may spend"
+    )
+    fix_wall_seconds: int = Field(
+        1200, ge=10, description="most wall-clock seconds one fix attempt may take"
+    )
+
+    # --- git workspaces ---------------------------------------------------------------------
+    workspace_dir: Path | None = Field(
+        None, description="where repository mirrors and worktrees live (default: data dir)"
+    )
+    workspace_slots: int = Field(
+        2, ge=1, le=64, description="most worktrees leased at once on this machine"
+    )
+    workspace_wait_seconds: int = Field(
+        300, ge=0, description="how long to wait for a free worktree slot before giving up"
+    )
+    git_timeout_seconds: int = Field(
+        600, ge=5, description="longest a single git command (clone, fetch, push) may run"
+    )
+    test_command: str | None = Field(
+        None,
+        description="command that runs the tests in a worktree (shell words, no shell); "
+        "{test} becomes the failing test's name, e.g. 'python -m pytest -q {test}'",
+    )
+    test_timeout_seconds: int = Field(
+        900, ge=1, description="longest one run of the test command may take"
+    )
+    verify_runs: int = Field(
+        5, ge=1, le=100, description="times the failing test is run to verify a fix"
+    )
+    bot_name: str = Field("sheriff[bot]", min_length=1, description="author name of commits")
+    bot_email: str = Field(
+        "sheriff-bot@users.noreply.github.com",
+        min_length=3,
+        description="author email of Sheriff's commits",
+    )
+
+    # --- service: sheriff serve / sheriff worker --------------------------------------------
+    webhook_secret: SecretStr | None = Field(
+        None, description="the GitHub App's webhook secret; sheriff serve refuses to start without"
+    )
+    webhook_max_body_bytes: int = Field(
+        1 << 20, ge=1024, le=25 << 20, description="largest webhook body accepted (else 413)"
+    )
+    engine_db_url: str | None = Field(
+        None,
+        description="durable-execution (DBOS) system database: sqlite:///PATH for one process "
+        "(default: beside the store), postgresql://... for several workers",
+    )
+    worker_id: str | None = Field(
+        None, max_length=100, description="this process's executor id (default: host-pid)"
+    )
+    worker_concurrency: int = Field(4, ge=1, le=256, description="events one process runs at once")
+    repo_concurrency: int = Field(
+        1, ge=1, le=64, description="events of one repository run at once, across all workers"
+    )
+    queue_poll_seconds: float = Field(0.5, gt=0, le=60, description="how often queues are polled")
+    worker_heartbeat_seconds: float = Field(
+        5.0, gt=0, le=300, description="how often a process says it is alive"
+    )
+    worker_dead_after_seconds: float = Field(
+        30.0, gt=0, description="silence after which a process's work is resumed elsewhere"
+    )
+    bot_login: str | None = Field(
+        None,
+        description="Sheriff's own GitHub login (e.g. my-sheriff[bot]): its events are ignored",
+    )
+    watch_repos: str = Field(
+        "", description="comma-separated OWNER/NAME list scanned on schedule by the service"
+    )
+    reconcile_interval_seconds: int = Field(
+        3600, ge=60, description="time between scheduled reconciles of open cases"
+    )
 
     @field_validator("write_repo")
     @classmethod
@@ -91,6 +205,18 @@ class Settings(BaseSettings):
         if value is not None and not _is_repo_name(value):
             raise ValueError("expected OWNER/NAME")
         return value
+
+    @field_validator("watch_repos")
+    @classmethod
+    def _check_watch_repos(cls, value: str) -> str:
+        bad = [name for name in split_repo_list(value) if not _is_repo_name(name)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not OWNER/NAME")
+        return value
+
+    @property
+    def watched_repos(self) -> tuple[str, ...]:
+        return split_repo_list(self.watch_repos)
 
     @field_validator("issue_kinds")
     @classmethod

@@ -6,6 +6,7 @@ Every error carries a ``hint``: what the user should do next.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 
 class SheriffError(Exception):
@@ -97,3 +98,92 @@ class RateLimitedError(GitHubError):
         self.reset_at = reset_at
         self.resource = resource
         self.secondary = secondary
+
+
+class GitHubValidationError(GitHubRequestError):
+    """GitHub refused a change as invalid (422); the message carries GitHub's reasons
+    (a branch that does not exist, a pull request that already exists, no commits...)."""
+
+
+class GitHubConflictError(GitHubError):
+    """A change conflicts with the repository's current state (409): a branch moved since
+    Sheriff read it. Read it again and retry."""
+
+
+class GitHubNotMergeableError(GitHubConflictError):
+    """GitHub will not merge the pull request as it stands (405): merge conflicts, still a
+    draft, already merged or closed, or a merge method the repository does not allow."""
+
+
+class WorkspaceError(SheriffError):
+    """The local mirror, a worktree or a command run in it failed."""
+
+
+class GitCommandError(WorkspaceError):
+    """``git`` exited with an error; ``stderr`` is what git said (secrets redacted)."""
+
+    def __init__(self, message: str, *, hint: str = "", stderr: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.stderr = stderr
+
+
+class GitRefNotFoundError(GitCommandError):
+    """A branch, commit or path Sheriff asked the mirror for does not exist there."""
+
+
+class PushRejectedError(GitCommandError):
+    """The remote refused the push (not a fast-forward, protected branch, hook)."""
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Every worktree slot stayed taken for as long as Sheriff waits for one."""
+
+
+class WorkspacePathError(WorkspaceError):
+    """A path names something outside the worktree (``..``, absolute, a symlink leading out)."""
+
+
+class WorkspaceEditError(WorkspaceError):
+    """An edit could not be applied (the text to replace is missing or not unique)."""
+
+
+class LLMError(SheriffError):
+    """The language model failed. What the failed call spent is kept for the cost ledger."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        model: str = "",
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        usd: Decimal = Decimal(0),
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.model = model
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
+        self.usd = usd
+
+
+class LLMOutputError(LLMError):
+    """The model's answer stayed invalid after every retry (wrong JSON, missing fields)."""
+
+
+class LLMAuthError(LLMError):
+    """The LLM provider did not accept the API key or does not know the model."""
+
+    exit_code = 2
+
+
+class LLMUnavailableError(LLMError):
+    """The LLM provider could not be reached or kept failing (network, 5xx, rate limit)."""
+
+
+class LLMBudgetError(LLMError):
+    """A call would exceed its token or cost limit."""
+
+
+class EngineError(SheriffError):
+    """The durable-execution engine (DBOS) failed: its database cannot be reached or used."""

@@ -9,6 +9,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
+from sheriff.app.llm import LLM as LLM  # noqa: PLC0414 (re-export; the port lives in app/llm.py)
+from sheriff.app.workspace import SourceMirror as SourceMirror  # noqa: PLC0414 (re-export)
+from sheriff.app.workspace import Workspace as Workspace  # noqa: PLC0414 (re-export)
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.model import Classification, Failure, FailureType, LineRange, TestIdentity
 from sheriff.core.parts import PartResult
