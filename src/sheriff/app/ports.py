@@ -13,6 +13,7 @@ from sheriff.app.llm import LLM as LLM  # noqa: PLC0414 (re-export; the port liv
 from sheriff.app.workspace import SourceMirror as SourceMirror  # noqa: PLC0414 (re-export)
 from sheriff.app.workspace import Workspace as Workspace  # noqa: PLC0414 (re-export)
 from sheriff.core.diffing import PassingBaseline
+from sheriff.core.lifecycle.states import CaseState as CaseState  # noqa: PLC0414 (re-export)
 from sheriff.core.model import Classification, Failure, FailureType, LineRange, TestIdentity
 from sheriff.core.parts import PartResult
 
@@ -38,24 +39,6 @@ class PartScanner(Protocol):
 # UTC datetimes. The adapter is ``sheriff.adapters.store.Store``.
 
 JsonObject = dict[str, Any]
-
-
-class CaseState(StrEnum):
-    """Where a failure case (one per fingerprint per repository) is in its lifecycle."""
-
-    DISCOVERED = "DISCOVERED"
-    ISSUE_OPEN = "ISSUE_OPEN"
-    TRIAGED = "TRIAGED"
-    WAITING_FOR_SIGNAL = "WAITING_FOR_SIGNAL"
-    APPROVED_TO_FIX = "APPROVED_TO_FIX"
-    FIXING = "FIXING"
-    PR_OPEN = "PR_OPEN"
-    PR_NEEDS_CHANGES = "PR_NEEDS_CHANGES"
-    PR_UPDATING = "PR_UPDATING"
-    MERGED = "MERGED"
-    CLOSED_WONTFIX = "CLOSED_WONTFIX"
-    QUARANTINED = "QUARANTINED"
-    RESOLVED = "RESOLVED"
 
 
 class LogStatus(StrEnum):
