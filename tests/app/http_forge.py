@@ -179,8 +179,11 @@ class HttpForge:
         response = self._call("GET", f"/repos/{self._read}/contents/{path}")
         return None if response.status_code in (404, 410) else response.content
 
+    def get_run(self, run_id: int) -> WorkflowRun:
+        return self._run(self._call("GET", f"/repos/{self._read}/actions/runs/{run_id}").json())
+
     def rerun_failed_jobs(self, run_id: int) -> None:
-        raise NotImplementedError
+        self._call("POST", f"/repos/{self._read}/actions/runs/{run_id}/rerun-failed-jobs", json={})
 
     def search_issues(
         self, terms: Sequence[str], *, state: str | None = None, limit: int = 50

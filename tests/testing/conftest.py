@@ -27,3 +27,35 @@ def gh(fake: FakeGitHub) -> GitHub[TokenAuthStrategy]:
 def http(fake: FakeGitHub) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=fake.url, headers={"Authorization": "token x"}) as client:
         yield client
+
+
+REPO = "acme/app"
+PROJECT = {
+    "README.md": "# app\n",
+    "app/__init__.py": "",
+    "app/clock.py": "import time\n\n\ndef now():\n    return time.time()\n",
+    "tests/test_clock.py": (
+        "from app.clock import now\n\n\ndef test_now_is_positive():\n    assert now() > 0\n"
+    ),
+}
+TOKENS = {"t-alice": "maintainer-alice", "t-bob": "contributor-bob", "t-app": "sheriff[bot]"}
+
+
+@pytest.fixture
+def git_fake() -> Iterator[FakeGitHub]:
+    """An empty fake serving ``acme/app`` from a real bare git repository."""
+    with FakeGitHub.running(tokens=TOKENS) as server:
+        server.create_git_repo(REPO, PROJECT)
+        server.set_permission(REPO, "maintainer-alice", "maintain")
+        yield server
+
+
+def client_for(fake: FakeGitHub, token: str = "x") -> GitHub[TokenAuthStrategy]:
+    """githubkit as the token's user (``x``: the default user, sheriff-bot); no retries."""
+    return GitHub(TokenAuthStrategy(token), base_url=fake.url, auto_retry=False)
+
+
+@pytest.fixture
+def git_http(git_fake: FakeGitHub) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=git_fake.url, headers={"Authorization": "token x"}) as client:
+        yield client

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from sheriff.app.forge_pulls import PullRequestForge
 from sheriff.app.ports import JobLog, JobRecord, JsonObject, RunAttemptRecord
 
 T = TypeVar("T")
@@ -66,6 +67,7 @@ class ForgeRepository:
     html_url: str | None = None
     private: bool = False
     archived: bool = False
+    clone_url: str | None = None  # what ``git clone`` takes (https://, or file:// on the fake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +222,7 @@ class Issue:
     closed_at: datetime | None = None
     comment_count: int = 0
     is_pull_request: bool = False  # the issues API lists pull requests too
+    author_is_bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +233,7 @@ class IssueComment:
     html_url: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    author_is_bot: bool = False  # a GitHub App or other bot account (Sheriff included)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +249,12 @@ class IssueChange:
 StopCondition = Callable[[WorkflowRun], bool]
 
 
-class Forge(Protocol):
-    """GitHub as the use cases need it; every failure is a ``GitHubError``."""
+class Forge(PullRequestForge, Protocol):
+    """GitHub as the use cases need it; every failure is a ``GitHubError``.
+
+    Branches, pull requests, reviews, checks and issue events come from
+    ``PullRequestForge`` (``sheriff.app.forge_pulls``).
+    """
 
     @property
     def read_repo(self) -> str: ...
@@ -259,6 +267,7 @@ class Forge(Protocol):
         self, query: RunQuery, *, stop_when: StopCondition | None = None
     ) -> Listing[WorkflowRun]: ...
     def list_run_attempts(self, run: WorkflowRun) -> list[WorkflowRun]: ...
+    def get_run(self, run_id: int) -> WorkflowRun: ...  # as its latest attempt shows it
     def list_jobs(self, run_id: int, attempt: int) -> list[WorkflowJob]: ...
     def download_job_log(self, job_id: int, destination: Path) -> JobLog: ...
     def list_artifacts(self, run_id: int) -> list[Artifact]: ...

@@ -17,6 +17,7 @@ from sheriff.adapters.github import (
     TokenCredentials,
     ValidatorStore,
 )
+from sheriff.app.forge_pulls import NewPullRequest
 from sheriff.testing.fakegithub import DEMO_SEED, FakeGitHub
 
 READ_TOKEN = "read-token"
@@ -82,3 +83,31 @@ def make_forge(
     yield build
     for forge in made:
         forge.close()
+
+
+GIT_REPO = "acme/app"
+FIX_BRANCH = "sheriff/fix-0badf00d"
+PROJECT = {
+    "app/clock.py": "import time\n\n\ndef now():\n    return time.time()\n",
+    "tests/test_clock.py": "from app.clock import now\n\n\ndef test_now():\n    assert now()\n",
+}
+PATCHED = (
+    "import pytest\n\nfrom app.clock import now\n\n\n@pytest.mark.skip\n"
+    "def test_now():\n    assert now()\n"
+)
+
+
+@pytest.fixture
+def git_forge(fake: FakeGitHub, make_forge: MakeForge) -> GitHubForge:
+    """A forge on ``acme/app`` (a real bare repository), writing as writer-bot, with the
+    fix branch one commit ahead of main."""
+    fake.create_git_repo(GIT_REPO, PROJECT)
+    fake.create_branch(GIT_REPO, FIX_BRANCH)
+    fake.commit(GIT_REPO, {"tests/test_clock.py": PATCHED}, branch=FIX_BRANCH, message="Quarantine")
+    return make_forge(GIT_REPO, write_credentials=TokenCredentials(WRITE_TOKEN))
+
+
+def open_draft(forge: GitHubForge) -> int:
+    """Open the fix branch's draft pull request; its number."""
+    new = NewPullRequest("Quarantine test_now", FIX_BRANCH, "main", "Fixes #1", draft=True)
+    return forge.create_pull_request(new).number

@@ -10,8 +10,11 @@
     ) as forge:
         listing = forge.list_workflow_runs(RunQuery(branch="main"))
 
-Retries and rate limits: ``retrying``; conditional requests: ``conditional`` and
-``pagination``; errors: ``sheriff.errors.GitHubError`` and its subclasses.
+Runs, jobs and logs: ``actions``; issues and people: ``issues``; branches and pull
+requests: ``pulls``; reviews and issue events: ``reviews``; check runs and statuses:
+``checks``. Retries and rate limits: ``retrying``; conditional requests: ``conditional``
+and ``pagination``; errors: ``sheriff.errors.GitHubError`` and its subclasses (422 →
+``GitHubValidationError``, 409 → ``GitHubConflictError``, 405 → ``GitHubNotMergeableError``).
 """
 
 from sheriff.adapters.github.conditional import MemoryValidators, ValidatorStore

@@ -74,6 +74,11 @@ class ActionsCalls(ForgeCore):
         earlier = [run_from(self._get(f"{base}/{n}").json()) for n in range(1, run.attempt)]
         return [*earlier, run]
 
+    def get_run(self, run_id: int) -> WorkflowRun:
+        """The run as its latest attempt shows it (a re-run is watched this way: GitHub
+        lists runs by creation time, so a re-run of an older run is not listed again)."""
+        return run_from(self._get(f"repos/{self.read_repo}/actions/runs/{run_id}").json())
+
     def list_jobs(self, run_id: int, attempt: int) -> list[WorkflowJob]:
         path = f"repos/{self.read_repo}/actions/runs/{run_id}/attempts/{attempt}/jobs"
         listing = self._listing(path, {}, job_from, items_key="jobs", conditional=False)

@@ -10,11 +10,14 @@ import httpx
 from sheriff.adapters.github.ratelimits import RateLimit, rate_limit_of
 from sheriff.errors import (
     GitHubAuthError,
+    GitHubConflictError,
     GitHubError,
     GitHubNotFoundError,
+    GitHubNotMergeableError,
     GitHubPermissionError,
     GitHubRequestError,
     GitHubUnavailableError,
+    GitHubValidationError,
     RateLimitedError,
 )
 
@@ -24,34 +27,49 @@ CREDENTIALS_HINT = (
 )
 PERMISSION_HINT = (
     "give the token the scopes Sheriff needs (Actions: read, Contents: read, Issues: "
-    "read and write; re-runs need Actions: write), or the App those permissions"
+    "read and write; re-runs need Actions: write; fixes need Contents and Pull requests: "
+    "write; check runs need a GitHub App with Checks: write), or the App those permissions"
 )
+
+
+NOT_FOUND_HINT = (
+    "check the repository name and the API URL (GitHub Enterprise: https://HOST/api/v3); "
+    "a private repository also answers 404 to a token that cannot see it"
+)
+CLIENT_ERRORS: dict[int, tuple[type[GitHubError], str]] = {
+    401: (GitHubAuthError, CREDENTIALS_HINT),
+    403: (GitHubPermissionError, PERMISSION_HINT),
+    404: (GitHubNotFoundError, NOT_FOUND_HINT),
+    405: (
+        GitHubNotMergeableError,
+        "bring the branch up to date with its base and resolve conflicts, mark a draft "
+        "ready for review, or check the pull request is still open",
+    ),
+    409: (
+        GitHubConflictError,
+        "the branch moved meanwhile: read it again and retry with its new head",
+    ),
+    410: (GitHubNotFoundError, NOT_FOUND_HINT),
+    422: (
+        GitHubValidationError,
+        "GitHub's reasons are in the message: check that the branches exist and differ, "
+        "and that no open pull request already covers them",
+    ),
+}
+BUG_HINT = "this is probably a bug in Sheriff: please report it with this message"
 
 
 def describe(response: httpx.Response, now: float) -> GitHubError:
     """The error for a final (not retried further) failing ``response``."""
     where = f"{response.request.method} {response.request.url.path}"
     detail = f"{where} answered {response.status_code}: {message_of(response)}"
-    status = response.status_code
     limit = rate_limit_of(response, now)
     if limit is not None:
         return rate_limited(limit, where, now)
-    if status == 401:
-        return GitHubAuthError(detail, hint=CREDENTIALS_HINT)
-    if status == 403:
-        return GitHubPermissionError(detail, hint=PERMISSION_HINT)
-    if status in {404, 410}:
-        return GitHubNotFoundError(
-            detail,
-            hint="check the repository name and the API URL (GitHub Enterprise: "
-            "https://HOST/api/v3); a private repository also answers 404 to a token "
-            "that cannot see it",
-        )
-    if status >= 500:
+    if response.status_code >= 500:
         return unavailable(detail)
-    return GitHubRequestError(
-        detail, hint="this is probably a bug in Sheriff: please report it with this message"
-    )
+    kind, hint = CLIENT_ERRORS.get(response.status_code, (GitHubRequestError, BUG_HINT))
+    return kind(detail, hint=hint)
 
 
 def unavailable(detail: str) -> GitHubUnavailableError:

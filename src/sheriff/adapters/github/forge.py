@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sheriff.adapters.github.actions import ActionsCalls
+from sheriff.adapters.github.checks import CheckCalls
 from sheriff.adapters.github.issues import IssueCalls
+from sheriff.adapters.github.pulls import PullRequestCalls
+from sheriff.adapters.github.reviews import ReviewCalls
 
 if TYPE_CHECKING:
     from sheriff.app import forge
 
 
-class GitHubForge(ActionsCalls, IssueCalls):
+class GitHubForge(ActionsCalls, IssueCalls, PullRequestCalls, ReviewCalls, CheckCalls):
     """One watched repository on GitHub (or GitHub Enterprise Server, or the fake).
 
     Built from values, without touching the network: the first request creates the HTTP

@@ -72,6 +72,15 @@ def login_of(data: Json, key: str) -> str | None:
     return optional_text(user, "login") if isinstance(user, dict) else None
 
 
+def is_bot(data: Json, key: str) -> bool:
+    """Whether ``data[key]`` is a bot account: ``type`` Bot, or a ``[bot]`` login."""
+    user = data.get(key)
+    if not isinstance(user, dict):
+        return False
+    login = optional_text(user, "login") or ""
+    return user.get("type") == "Bot" or login.endswith("[bot]")
+
+
 def objects(data: Json, key: str) -> list[Json]:
     value = data.get(key)
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -7,6 +7,7 @@ from typing import Any
 from sheriff.adapters.github.payload_fields import (
     flag,
     integer,
+    is_bot,
     login_of,
     obj,
     objects,
@@ -46,6 +47,7 @@ def repository_from(payload: Any) -> ForgeRepository:
         html_url=optional_text(data, "html_url"),
         private=flag(data, "private"),
         archived=flag(data, "archived"),
+        clone_url=optional_text(data, "clone_url"),
     )
 
 
@@ -148,6 +150,7 @@ def issue_from(payload: Any) -> Issue:
         closed_at=optional_timestamp(data, "closed_at"),
         comment_count=optional_integer(data, "comments") or 0,
         is_pull_request="pull_request" in data,
+        author_is_bot=is_bot(data, "user"),
     )
 
 
@@ -168,6 +171,7 @@ def comment_from(payload: Any) -> IssueComment:
         html_url=optional_text(data, "html_url"),
         created_at=optional_timestamp(data, "created_at"),
         updated_at=optional_timestamp(data, "updated_at"),
+        author_is_bot=is_bot(data, "user"),
     )
 
 

@@ -16,8 +16,9 @@ seed when ``--seed`` is left out); it prints its URL and serves until interrupte
 Endpoints (GitHub operation ids; payloads in GitHub's documented shapes, checked against
 githubkit's models):
 
-- ``repos/get``, ``users/get-authenticated``, ``rate-limit/get``,
-  ``repos/get-collaborator-permission-level``
+- ``repos/get`` (``clone_url`` is the ``file://`` URL of a git-backed repository),
+  ``users/get-authenticated``, ``rate-limit/get``,
+  ``repos/get-collaborator-permission-level``, ``repos/get-content`` (ref)
 - ``actions/list-workflow-runs-for-repo`` (branch, event, status, created, head_sha,
   actor, check_suite_id, exclude_pull_requests), ``actions/list-workflow-runs``,
   ``actions/get-workflow-run``, ``actions/get-workflow-run-attempt``,
@@ -35,8 +36,22 @@ githubkit's models):
   ``issues/create-comment``, ``issues/get-comment``, ``issues/update-comment``,
   ``issues/delete-comment``, ``issues/list-labels-for-repo``, ``issues/create-label``,
   ``issues/get-label``, ``issues/list-labels-on-issue``, ``issues/add-labels``,
-  ``issues/set-labels``, ``issues/remove-label``
+  ``issues/set-labels``, ``issues/remove-label``,
+  ``issues/list-events`` (labeled, unlabeled, closed, reopened, merged, ...: who did it)
 - ``search/issues-and-pull-requests``: qualifiers listed in ``search_query``.
+- git-backed repositories (``FakeGitHub.create_git_repo`` / ``attach_git``):
+  ``repos/list-branches``, ``repos/get-branch``, ``git/get-ref``, ``git/create-ref``,
+  ``git/update-ref``, ``git/delete-ref``, ``repos/get-commit``, ``repos/compare-commits``
+- ``pulls/list`` (state, head, base, sort, direction), ``pulls/create``, ``pulls/get``,
+  ``pulls/update``, ``pulls/merge`` (merge, squash, rebase: really done in the bare
+  repository), ``pulls/check-if-merged``, ``pulls/list-files``, ``pulls/list-commits``,
+  ``pulls/list-reviews``, ``pulls/create-review``, ``pulls/get-review``,
+  ``pulls/list-review-comments``, ``pulls/create-review-comment``,
+  ``pulls/create-reply-for-review-comment``
+- ``checks/list-for-ref`` (check_name, status), ``checks/list-suites-for-ref``,
+  ``checks/create``, ``checks/get``, ``checks/update`` (workflow runs are check suites
+  and their jobs check runs), ``repos/get-combined-status-for-ref``,
+  ``repos/create-commit-status``
 
 HTTP behaviour: ``Link`` pagination (per_page default 30, max 100); a strong ``ETag`` on
 every 200 GET and ``Last-Modified`` on single resources, with 304 for ``If-None-Match`` /

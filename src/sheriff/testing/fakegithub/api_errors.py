@@ -10,14 +10,15 @@ SECONDARY_RATE_LIMIT_DOCS = RATE_LIMIT_DOCS + "#about-secondary-rate-limits"
 
 
 class ApiError(Exception):
-    """An HTTP error response: ``{"message", "documentation_url", "status"[, "errors"]}``."""
+    """An HTTP error response: ``{"message", "documentation_url", "status"[, "errors"]}``;
+    ``errors`` holds objects (a field's problem) or, for some answers, plain strings."""
 
     def __init__(
         self,
         status: int,
         message: str,
         *,
-        errors: list[dict[str, Any]] | None = None,
+        errors: list[Any] | None = None,
         headers: dict[str, str] | None = None,
         documentation_url: str = "",
     ) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from sheriff.errors import SheriffError
 from sheriff.testing.fakegithub import issue_desk, run_ops
 from sheriff.testing.fakegithub.app import AuthPolicy, FakeApp
+from sheriff.testing.fakegithub.fake_pulls import PullRequestControls
 from sheriff.testing.fakegithub.faults import Fault
 from sheriff.testing.fakegithub.http_server import FakeHTTPServer, ServerThread
 from sheriff.testing.fakegithub.ratelimit import Bucket, RateBudgets
@@ -28,11 +29,13 @@ from sheriff.testing.fakegithub.seed_model import PERMISSIONS, RunAttemptSeed, S
 from sheriff.testing.fakegithub.world import Clock, World, system_clock
 
 
-class FakeGitHub:
+class FakeGitHub(PullRequestControls):
     """A GitHub REST API on loopback, seeded from a directory (see README.md).
 
     ``tokens`` maps token → login. Without ``require_auth`` any other token (or none, for
-    anonymous reads) is accepted and acts as ``default_login``.
+    anonymous reads) is accepted and acts as ``default_login``. Repositories can be backed
+    by real bare git repositories (``create_git_repo``, ``attach_git``): see
+    ``PullRequestControls`` for pull requests, reviews and checks.
     """
 
     def __init__(
@@ -96,9 +99,11 @@ class FakeGitHub:
         return self
 
     def stop(self) -> None:
+        """Stop serving; the git repositories made without a ``path`` are removed."""
         if self._thread is not None:
             self._thread.stop()
             self._thread = None
+        self.remove_git_dirs()
 
     def __enter__(self) -> FakeGitHub:
         return self.start()
@@ -197,10 +202,14 @@ class FakeGitHub:
             )
 
     def put_file(self, repo: str, path: str, content: bytes | str) -> None:
-        """Commit a file to the default branch (the repository's ``updated_at`` moves)."""
+        """Commit a file to the default branch (the repository's ``updated_at`` moves);
+        a real commit when a git repository backs ``repo``."""
         data = content.encode() if isinstance(content, str) else content
         with self.world.lock:
             record = self.world.repo(repo)
+            if record.git is not None:
+                self.commit(repo, {path: data}, message=f"Update {path.strip('/')}")
+                return
             record.files[path.strip("/")] = data
             record.updated_at = self.world.clock()
 

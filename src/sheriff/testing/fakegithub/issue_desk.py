@@ -11,6 +11,7 @@ from sheriff.testing.fakegithub.records import (
     LabelRecord,
     RepoRecord,
 )
+from sheriff.testing.fakegithub.records_pulls import IssueEventRecord
 
 if TYPE_CHECKING:
     from sheriff.testing.fakegithub.world import World
@@ -63,7 +64,7 @@ def create_issue(world: World, repo: RepoRecord, user: str, fields: dict[str, An
         created_at=now,
         updated_at=now,
     )
-    issue.labels = _label_names(world, repo, fields.get("labels") or [])
+    relabel(world, issue, _label_names(world, repo, fields.get("labels") or []), user)
     repo.issues[issue.number] = issue
     return issue
 
@@ -79,7 +80,7 @@ def update_issue(
     if "body" in fields:
         issue.body = _optional_text(fields, "body")
     if "labels" in fields:
-        issue.labels = _label_names(world, repo, fields["labels"] or [])
+        relabel(world, issue, _label_names(world, repo, fields["labels"] or []), user)
     _change_state(issue, user, fields, world)
     issue.updated_at = world.clock()
     return issue
@@ -96,34 +97,71 @@ def _change_state(issue: IssueRecord, user: str, fields: dict[str, Any], world: 
             raise validation_failed(
                 "Issue", "state_reason", "invalid", "state_reason 'reopened' needs state 'open'"
             )
+        closing = None if issue.is_pull_request else reason or "completed"  # PRs: no reason
         if issue.state != "closed":
             issue.closed_at, issue.closed_by = world.clock(), user
-        issue.state, issue.state_reason = "closed", reason or "completed"
+            record_event(world, issue, "closed", user, state_reason=closing)
+        issue.state, issue.state_reason = "closed", closing
     elif state == "open" and issue.state == "closed":
-        issue.state, issue.state_reason = "open", "reopened"
+        issue.state = "open"
+        issue.state_reason = None if issue.is_pull_request else "reopened"
         issue.closed_at = issue.closed_by = None
+        record_event(world, issue, "reopened", user)
 
 
-def add_labels(world: World, repo: RepoRecord, issue: IssueRecord, names: list[Any]) -> None:
+def add_labels(
+    world: World, repo: RepoRecord, issue: IssueRecord, names: list[Any], actor: str
+) -> None:
     wanted = _label_names(world, repo, names)
     have = {name.lower() for name in issue.labels}
-    issue.labels = sorted(
-        [*issue.labels, *(n for n in wanted if n.lower() not in have)], key=str.lower
-    )
+    relabel(world, issue, [*issue.labels, *(n for n in wanted if n.lower() not in have)], actor)
     issue.updated_at = world.clock()
 
 
-def set_labels(world: World, repo: RepoRecord, issue: IssueRecord, names: list[Any]) -> None:
-    issue.labels = _label_names(world, repo, names)
+def set_labels(
+    world: World, repo: RepoRecord, issue: IssueRecord, names: list[Any], actor: str
+) -> None:
+    relabel(world, issue, _label_names(world, repo, names), actor)
     issue.updated_at = world.clock()
 
 
-def remove_label(world: World, issue: IssueRecord, name: str) -> None:
+def remove_label(world: World, issue: IssueRecord, name: str, actor: str) -> None:
     kept = [label for label in issue.labels if label.lower() != name.lower()]
     if len(kept) == len(issue.labels):
         raise ApiError(404, "Label does not exist")
-    issue.labels = kept
+    relabel(world, issue, kept, actor)
     issue.updated_at = world.clock()
+
+
+def relabel(world: World, issue: IssueRecord, labels: list[str], actor: str) -> None:
+    """Give ``issue`` exactly ``labels`` (sorted), recording who added and removed which."""
+    before = {name.lower(): name for name in issue.labels}
+    after = {name.lower(): name for name in labels}
+    for key, name in before.items():
+        if key not in after:
+            record_event(world, issue, "unlabeled", actor, label=name)
+    for key, name in after.items():
+        if key not in before:
+            record_event(world, issue, "labeled", actor, label=name)
+    issue.labels = sorted(after.values(), key=str.lower)
+
+
+def record_event(
+    world: World,
+    issue: IssueRecord,
+    event: str,
+    actor: str,
+    *,
+    label: str | None = None,
+    commit_id: str | None = None,
+    state_reason: str | None = None,
+) -> IssueEventRecord:
+    """Add an entry to the issue's events (``GET /issues/{n}/events``)."""
+    entry = IssueEventRecord(
+        world.next_id("event"), event, actor, world.clock(), label, commit_id, state_reason
+    )
+    issue.events.append(entry)
+    return entry
 
 
 def add_comment(world: World, issue: IssueRecord, user: str, body: Any) -> CommentRecord:

@@ -74,12 +74,18 @@ def workflow_run(repo: RepoRecord, run: RunRecord, attempt: AttemptRecord, urls:
 
 def _pull_request(repo: RepoRecord, run: RunRecord, number: int, urls: Urls) -> JSON:
     short = {"id": repo.id, "url": urls.api_url(f"repos/{repo.full_name}"), "name": repo.name}
+    pull = repo.pulls.get(number)
+    base = (
+        (pull.base_ref, pull.base_sha)
+        if pull
+        else (repo.default_branch, _sha(f"base-{run.head_sha}"))
+    )
     return {
-        "id": 1_900_000_000 + number,
+        "id": pull.id if pull else 1_900_000_000 + number,
         "number": number,
         "url": urls.api_url(f"repos/{repo.full_name}/pulls/{number}"),
         "head": {"ref": run.head_branch, "sha": run.head_sha, "repo": short},
-        "base": {"ref": repo.default_branch, "sha": _sha(f"base-{run.head_sha}"), "repo": short},
+        "base": {"ref": base[0], "sha": base[1], "repo": short},
     }
 
 

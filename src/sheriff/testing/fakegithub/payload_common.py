@@ -138,7 +138,7 @@ def full_repo(repo: RepoRecord, urls: Urls) -> JSON:
         {
             "git_url": f"git://{host}/{repo.full_name}.git",
             "ssh_url": f"git@{host.split(':')[0]}:{repo.full_name}.git",
-            "clone_url": urls.html_url(f"{repo.full_name}.git"),
+            "clone_url": repo.git.url if repo.git else urls.html_url(f"{repo.full_name}.git"),
             "svn_url": urls.html_url(repo.full_name),
             "mirror_url": None,
             "homepage": None,

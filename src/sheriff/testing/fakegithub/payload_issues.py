@@ -68,13 +68,14 @@ def issue_payload(repo: RepoRecord, issue: IssueRecord, role: str, urls: Urls) -
     if issue.is_pull_request:
         pulls = urls.api_url(f"repos/{repo.full_name}/pulls/{issue.number}")
         page = urls.html_url(f"{repo.full_name}/pull/{issue.number}")
-        payload["draft"] = False
+        pull = repo.pulls.get(issue.number)
+        payload["draft"] = pull.draft if pull else False
         payload["pull_request"] = {
             "url": pulls,
             "html_url": page,
             "diff_url": f"{page}.diff",
             "patch_url": f"{page}.patch",
-            "merged_at": None,
+            "merged_at": iso(pull.merged_at) if pull else None,
         }
     return payload
 

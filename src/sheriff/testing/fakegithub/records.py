@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sheriff.testing.fakegithub.bare_git import BareRepository
+from sheriff.testing.fakegithub.records_pulls import (
+    CheckRunRecord,
+    CheckSuiteRecord,
+    IssueEventRecord,
+    PullRecord,
+    StatusRecord,
+)
+
 
 @dataclass
 class WorkflowRecord:
@@ -137,6 +146,7 @@ class IssueRecord:
     head_branch: str = ""
     locked: bool = False
     comments: list[CommentRecord] = field(default_factory=list)
+    events: list[IssueEventRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -153,7 +163,13 @@ class RepoRecord:
     labels: dict[str, LabelRecord] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
-    """Files on the default branch, by path (``.github/sheriff.yml``...)."""
+    """Files on the default branch, by path, when no git repository backs this one."""
+    git: BareRepository | None = None
+    """The bare git repository behind this one, if any: files, branches, merges."""
+    pulls: dict[int, PullRecord] = field(default_factory=dict)
+    check_suites: dict[int, CheckSuiteRecord] = field(default_factory=dict)
+    check_runs: dict[int, CheckRunRecord] = field(default_factory=dict)
+    statuses: list[StatusRecord] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from sheriff.testing.fakegithub import (
     routes_apps,
+    routes_checks,
     routes_downloads,
+    routes_git,
     routes_issues,
     routes_jobs,
     routes_labels,
     routes_meta,
+    routes_pulls,
+    routes_reviews,
     routes_runs,
     routes_search,
 )
@@ -26,5 +30,9 @@ def build_router() -> Router:
             *routes_issues.ROUTES,
             *routes_labels.ROUTES,
             *routes_search.ROUTES,
+            *routes_pulls.ROUTES,
+            *routes_reviews.ROUTES,
+            *routes_checks.ROUTES,  # before routes_git: ``commits/{ref+}`` takes the rest
+            *routes_git.ROUTES,
         ]
     )

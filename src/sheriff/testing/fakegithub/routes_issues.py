@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sheriff.testing.fakegithub import issue_desk
 from sheriff.testing.fakegithub.pagination import paginate
 from sheriff.testing.fakegithub.payload_issues import comment_payload, issue_payload
+from sheriff.testing.fakegithub.payload_pulls import event_payload
 from sheriff.testing.fakegithub.records import IssueRecord, RepoRecord
 from sheriff.testing.fakegithub.routing import Reply, Request, int_param, route
 from sheriff.testing.fakegithub.world import World
@@ -166,6 +167,20 @@ def delete_comment(request: Request, world: World, params: dict[str, str]) -> Re
     return Reply(status=204)
 
 
+@route(
+    "GET",
+    ISSUES + "/{number}/events",
+    "issues/list-events",
+    "issues/events#list-issue-events",
+)
+def list_events(request: Request, world: World, params: dict[str, str]) -> Reply:
+    """Who labelled, unlabelled, closed, reopened or merged, oldest first."""
+    repo = world.repo(f"{params['owner']}/{params['repo']}")
+    issue = issue_desk.find_issue(repo, int_param(params, "number"))
+    page, headers = paginate(request, issue.events)
+    return Reply([event_payload(repo, event, request.urls) for event in page], headers=headers)
+
+
 ROUTES = [
     list_issues,
     create_issue,
@@ -176,4 +191,5 @@ ROUTES = [
     get_comment,
     update_comment,
     delete_comment,
+    list_events,
 ]

@@ -83,14 +83,14 @@ def list_issue_labels(request: Request, world: World, params: dict[str, str]) ->
 @route("POST", ISSUE_LABELS, "issues/add-labels", "issues/labels#add-labels-to-an-issue")
 def add_issue_labels(request: Request, world: World, params: dict[str, str]) -> Reply:
     repo, issue = _issue(world, params)
-    issue_desk.add_labels(world, repo, issue, _names(request.json_body()))
+    issue_desk.add_labels(world, repo, issue, _names(request.json_body()), request.actor)
     return _labels_reply(request, repo, issue)
 
 
 @route("PUT", ISSUE_LABELS, "issues/set-labels", "issues/labels#set-labels-for-an-issue")
 def set_issue_labels(request: Request, world: World, params: dict[str, str]) -> Reply:
     repo, issue = _issue(world, params)
-    issue_desk.set_labels(world, repo, issue, _names(request.json_body()))
+    issue_desk.set_labels(world, repo, issue, _names(request.json_body()), request.actor)
     return _labels_reply(request, repo, issue)
 
 
@@ -102,7 +102,7 @@ def set_issue_labels(request: Request, world: World, params: dict[str, str]) -> 
 )
 def remove_issue_label(request: Request, world: World, params: dict[str, str]) -> Reply:
     repo, issue = _issue(world, params)
-    issue_desk.remove_label(world, issue, params["name"])
+    issue_desk.remove_label(world, issue, params["name"], request.actor)
     return _labels_reply(request, repo, issue)
 
 

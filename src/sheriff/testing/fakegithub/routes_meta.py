@@ -109,18 +109,19 @@ def get_rate_limit(request: Request, world: World, params: dict[str, str]) -> Re
     "repos/contents#get-repository-content",
 )
 def get_content(request: Request, world: World, params: dict[str, str]) -> Reply:
-    """A file on the default branch: raw with ``application/vnd.github.raw+json``,
-    otherwise GitHub's content object with the bytes in base64."""
+    """A file on the default branch (or at ``ref`` in a git-backed repository): raw with
+    ``application/vnd.github.raw+json``, otherwise GitHub's content object in base64."""
     repo = world.repo(f"{params['owner']}/{params['repo']}")
     path = params["path"].strip("/")
-    data = repo.files.get(path)
+    ref = request.arg("ref") or repo.default_branch
+    data = repo.git.read_file(ref, path) if repo.git is not None else repo.files.get(path)
     if data is None:
         raise ApiError(404, "Not Found")
     if "raw" in request.headers.get("accept", ""):
         return Reply(raw=data, content_type="application/vnd.github.raw; charset=utf-8")
     digest = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 (git's id)
     api = f"{request.urls.api}/repos/{repo.owner}/{repo.name}/contents/{path}"
-    html = f"{request.urls.html}/{repo.owner}/{repo.name}/blob/{repo.default_branch}/{path}"
+    html = f"{request.urls.html}/{repo.owner}/{repo.name}/blob/{ref}/{path}"
     payload: JSON = {
         "type": "file",
         "encoding": "base64",

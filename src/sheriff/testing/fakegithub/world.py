@@ -6,6 +6,7 @@ consistent world.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from itertools import count
 from typing import Any
 
 from sheriff.testing.fakegithub.api_errors import ApiError, not_found
-from sheriff.testing.fakegithub.issue_desk import ensure_label
+from sheriff.testing.fakegithub.issue_desk import ensure_label, relabel
 from sheriff.testing.fakegithub.jobs_build import build_jobs
 from sheriff.testing.fakegithub.ratelimit import RateBudgets
 from sheriff.testing.fakegithub.records import (
@@ -27,6 +28,7 @@ from sheriff.testing.fakegithub.records import (
     RunRecord,
     WorkflowRecord,
 )
+from sheriff.testing.fakegithub.records_pulls import PullRecord
 from sheriff.testing.fakegithub.seed_model import IssueSeed, RunAttemptSeed, Seed
 
 Clock = Callable[[], datetime]
@@ -179,6 +181,15 @@ class World:
             is_pull_request=True,
             head_branch=run.head_branch,
         )
+        base_sha = hashlib.sha1(f"base-{run.head_sha}".encode(), usedforsecurity=False)
+        repo.pulls[number] = PullRecord(
+            1_900_000_000 + number,
+            number,
+            run.head_branch,
+            repo.default_branch,
+            run.head_sha,
+            base_sha.hexdigest(),
+        )
 
     def add_seeded_issue(self, seed: IssueSeed) -> IssueRecord:
         repo = self.repo(seed.repo)
@@ -195,7 +206,11 @@ class World:
             state_reason=seed.state_reason,
             closed_at=created if seed.state == "closed" else None,
         )
-        issue.labels = [ensure_label(self, repo, name).name for name in seed.labels]
+        relabel(
+            self, issue, [ensure_label(self, repo, name).name for name in seed.labels], seed.user
+        )
+        for event in issue.events:
+            event.created_at = created
         for comment in seed.comments:
             when = comment.created_at or created
             issue.comments.append(
@@ -229,4 +244,11 @@ _ID_STARTS = {
     "label": 5_100_000_001,
     "artifact": 1_400_000_001,
     "job": 41_000_000_001,
+    "run": 90_000_000_001,
+    "pull": 1_800_000_001,
+    "review": 2_200_000_001,
+    "review_comment": 1_700_000_001,
+    "check_suite": 50_000_000_001,
+    "status": 33_000_000_001,
+    "event": 12_000_000_001,
 }
