@@ -41,7 +41,9 @@ _STATUS_LINE = re.compile(r"^(?:=>)*(?P<name>[\w.\-]+(?:/[\w.\-]+)+)\s{2,}(?P<st
 
 RULES = (
     rule("misc.suites.pester", r"\[-\] ", _PESTER.pattern, before=40, after=60),
-    rule("misc.suites.r_running", r"Running (?:‘|')[^\r\n]+\.R(?:’|')", _R_RUNNING.pattern, after=60),
+    rule(
+        "misc.suites.r_running", r"Running (?:‘|')[^\r\n]+\.R(?:’|')", _R_RUNNING.pattern, after=60
+    ),
     rule("misc.suites.r_block", r"(?:──|--) (?:\d+\. )?(?:Failure|Error)", _R_BLOCK.pattern),
     rule("misc.suites.r_check", r"\* checking .* \.\.\. ERROR", _R_CHECK.pattern, after=20),
     rule("misc.suites.busted", r"(?:Failure|Error) (?:→|->) \S+ @ \d", _BUSTED.pattern),
