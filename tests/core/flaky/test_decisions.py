@@ -1,11 +1,20 @@
 """Rerun bounds, verdicts and quarantine candidates."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from sheriff.core.flaky import FlakinessEngine, RerunPolicy, Verdict, quarantine_candidates
-from sheriff.core.flaky.decisions import FailingTest
+from sheriff.core.flaky import (
+    FlakinessEngine,
+    RerunPolicy,
+    ResultContext,
+    Verdict,
+    quarantine_candidates,
+)
+from sheriff.core.flaky.assess import assess_unit
+from sheriff.core.flaky.decisions import FailingTest, RerunLimits, decide_rerun
+from sheriff.core.flaky.history import with_job_context
 from sheriff.core.flaky.records import failure_type_of
 from sheriff.core.model import FailureType
 from tests.core.flaky.builders import T0, TEST, history_of, result
@@ -99,3 +108,59 @@ def test_every_deterministic_class_is_never_rerun(
     engine = FlakinessEngine(threshold=0.0)
     job = [result("fail", signature=signature), result("pass", test="tests/test_b.py::test_b")]
     assert engine.observe_job(job).rerun is None
+
+
+LIMITS = RerunLimits(threshold=0.7, hourly_cap=10)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "failing", "limits", "reason"),
+    [
+        (1, FLAKY, replace(LIMITS, already_rerun=True), "once already"),
+        (2, FLAKY, LIMITS, "attempt 2"),
+        (1, FLAKY, replace(LIMITS, age=timedelta(hours=30)), "too old"),
+        (1, [], LIMITS, "no failing test"),
+        (1, [FailingTest("runner", 0.99, deterministic=False, infra=True)], LIMITS, "infra"),
+        (1, FLAKY, replace(LIMITS, reruns_last_hour=10), "hourly cap"),
+        (1, [FailingTest("build", 0.99, deterministic=True)], LIMITS, "deterministic"),
+    ],
+)
+def test_every_refusal_says_why(
+    attempt: int, failing: list[FailingTest], limits: RerunLimits, reason: str
+) -> None:
+    decision = decide_rerun(attempt, failing, limits)
+    assert not decision.rerun
+    assert reason in decision.reason
+
+
+def test_an_infrastructure_failure_beside_flaky_tests_does_not_block_the_rerun() -> None:
+    runner = FailingTest("runner", 0.0, deterministic=False, infra=True)
+    decision = decide_rerun(1, [*FLAKY, runner], replace(LIMITS, age=timedelta(hours=2)))
+    assert decision.rerun
+    assert decision.p_flaky == 0.9
+
+
+def test_the_job_context_kept_with_a_result_judges_it_alone_as_in_its_job() -> None:
+    job = [result("fail", test=f"tests/test_m.py::test_{i}", signature="OSError") for i in range(8)]
+    judged = with_job_context(job)
+    assert all(item.context is not None and item.context.broke for item in judged)
+    alone = FlakinessEngine()
+    assert alone.observe_job([judged[0]]).infra  # read back alone, still a broken job
+    assert with_job_context([judged[0]])[0].context == judged[0].context  # kept as recorded
+
+
+def test_a_job_with_few_failures_among_many_tests_did_not_break() -> None:
+    context = ResultContext(failed=5, total=200)
+    assert not context.broke
+    assert ResultContext(failed=1, total=1, infra=True).broke
+
+
+def test_assessing_a_stored_history_flags_a_flaky_test_and_a_quarantine_candidate() -> None:
+    history = [result(o, sha=f"s{i // 2}", run_id=i, minutes=i)
+               for i, o in enumerate(["fail", "pass"] * 4)]  # fmt: skip
+    judged = assess_unit(list(reversed(history)), TEST, threshold=0.7, now=T0)
+    assert judged.assessment.verdict is Verdict.FLAKY
+    assert judged.quarantine_candidate
+    assert judged.results == 8
+    lint = [replace(item, failure_type=FailureType.LINT) for item in history]
+    assert assess_unit(lint, TEST, threshold=0.7, now=T0).assessment.verdict is Verdict.REGRESSION

@@ -5,7 +5,7 @@ Pure: no I/O, no clock. Feed observations in time order to :class:`FlakinessEngi
 
 from sheriff.core.flaky.decisions import RerunPolicy, RerunRequest, quarantine_candidates
 from sheriff.core.flaky.engine import FlakinessEngine, TestAssessment
-from sheriff.core.flaky.records import Evidence, Observation, Outcome, Verdict
+from sheriff.core.flaky.records import Evidence, Observation, Outcome, ResultContext, Verdict
 
 __all__ = [
     "Evidence",
@@ -14,6 +14,7 @@ __all__ = [
     "Outcome",
     "RerunPolicy",
     "RerunRequest",
+    "ResultContext",
     "TestAssessment",
     "Verdict",
     "quarantine_candidates",

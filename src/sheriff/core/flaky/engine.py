@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sheriff.core.flaky.decisions import FailingTest, RerunPolicy, RerunRequest
-from sheriff.core.flaky.history import History, TestRecord, is_mass_failure
+from sheriff.core.flaky.history import History, TestRecord, job_broke, with_job_context
 from sheriff.core.flaky.records import Evidence, Observation, Verdict
 from sheriff.core.flaky.scoring import (
     evidence_of,
     explain,
     is_deterministic,
-    is_infra,
     probability_of,
     verdict_of,
 )
@@ -45,6 +43,8 @@ class JobResult:
     assessments: list[TestAssessment] = field(default_factory=list)
     rerun: RerunRequest | None = None
     infra: bool = False
+    recovered: list[TestAssessment] = field(default_factory=list)
+    """Tests that passed on a commit where they failed before, judged again."""
 
 
 class FlakinessEngine:
@@ -57,31 +57,36 @@ class FlakinessEngine:
         self.first_flags: dict[str, FirstFlag] = {}
 
     def observe_job(self, job: list[Observation]) -> JobResult:
-        """Add one job attempt's results and judge its failing tests as of now."""
-        if is_mass_failure(job) or any(item.failed and is_infra(item.signature) for item in job):
+        """Add one job attempt's results and judge its failing tests as of now.
+
+        Results that carry their ``context`` (read back from the store) keep it; the
+        others get it from ``job``."""
+        job = with_job_context(job)
+        if job_broke(job):
             for item in job:
                 self.history.add_infra(item)
             return JobResult(infra=True)
-        signatures = Counter(item.signature for item in job if item.failed)
         for item in job:
-            self.history.add(item, signatures[item.signature] - 1 if item.failed else 0)
+            self.history.add(item)
         failing = sorted({item.test for item in job if item.failed})
         result = JobResult([self.assess(test) for test in failing])
-        recovered = [self.assess(item.test) for item in job if self._recovered(item)]
-        self._note_first_flags(job[0], result.assessments + recovered)
+        result.recovered = [self.assess(item.test) for item in job if self._recovered(item)]
+        self._note_first_flags(job[0], result.assessments + result.recovered)
         if job[0].run_attempt == 1:
             result.rerun = self._decide_rerun(job[0], result.assessments)
         return result
 
     def _recovered(self, item: Observation) -> bool:
         """A pass on a commit where the test failed before: new evidence, judge it now."""
-        return not item.failed and item.sha in self.history.record_of(item.test).fail_shas
+        return (
+            not item.failed and (item.sha, item.job) in self.history.record_of(item.test).fail_shas
+        )
 
     def assess(self, test: str) -> TestAssessment:
         record = self.history.record_of(test)
         evidence = evidence_of(record) if record.failures else []
         p_flaky = probability_of(evidence) if record.failures else 0.0
-        verdict = verdict_of(record, p_flaky, evidence, self.threshold)
+        verdict = verdict_of(record, p_flaky, self.threshold)
         text = explain(test, verdict, p_flaky, evidence)
         return TestAssessment(test, verdict, round(p_flaky, 4), tuple(evidence), text)
 

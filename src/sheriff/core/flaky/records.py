@@ -27,6 +27,34 @@ class Verdict(StrEnum):
 
 DEFAULT_BRANCHES = frozenset({"main", "master", "trunk", "develop"})
 
+MASS_FAILURE_SHARE = 0.15
+MASS_FAILURE_MIN_TESTS = 5
+"""A job attempt with at least this many and this share of its tests failing broke as a whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultContext:
+    """What the rest of its job attempt, and the repository at the time, say about a result.
+
+    Computed when the result is seen (``with_job_context``; ``concurrent`` by the history
+    or the caller) and kept with it, so a test's history read back alone judges it the
+    same way.
+    """
+
+    failed: int  # failing results in the job attempt
+    total: int  # results known in the job attempt (only the failures, from a log alone)
+    shared: int = 0  # other failures of the job attempt with this result's signature
+    infra: bool = False  # an infrastructure failure was among them
+    concurrent: int | None = None  # other tests failing so in other jobs in the last hour
+
+    @property
+    def broke(self) -> bool:
+        """The job broke as a whole (infrastructure, or most of its tests at once)."""
+        mass = self.failed >= MASS_FAILURE_MIN_TESTS and self.failed >= (
+            MASS_FAILURE_SHARE * self.total
+        )
+        return self.infra or mass
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -48,6 +76,8 @@ class Observation:
     signature: str = ""
     merge_base: str | None = None
     changed_files: tuple[str, ...] | None = None
+    failure_type: FailureType | None = None  # from triage; else read from the signature
+    context: ResultContext | None = None
 
     @property
     def failed(self) -> bool:
@@ -60,6 +90,11 @@ class Observation:
     @property
     def job_key(self) -> tuple[int, int, str, str]:
         return (self.run_id, self.run_attempt, self.workflow, self.job)
+
+    @property
+    def kind(self) -> FailureType:
+        """The failure class of a failed result (triage's, else read from the signature)."""
+        return self.failure_type or failure_type_of(self.signature)
 
 
 @dataclass(frozen=True, slots=True)

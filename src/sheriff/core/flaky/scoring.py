@@ -6,12 +6,11 @@ import math
 
 from sheriff.core.flaky.evidence import EVIDENCE_TERMS
 from sheriff.core.flaky.history import TestRecord
-from sheriff.core.flaky.records import Evidence, Verdict, failure_type_of
+from sheriff.core.flaky.records import Evidence, Verdict
 from sheriff.core.flaky.weights import BIAS
-from sheriff.core.model import DETERMINISTIC_TYPES, FailureType
+from sheriff.core.model import DETERMINISTIC_TYPES
 
 REGRESSION_BELOW = 0.3
-BROKEN_TRUNK_SHARE = 0.5
 
 
 def evidence_of(record: TestRecord) -> list[Evidence]:
@@ -30,21 +29,14 @@ def is_deterministic(record: TestRecord) -> bool:
     """The latest failure is of a class a re-run cannot fix (lint, build, type, deps, config)."""
     if not record.failures:
         return False
-    return failure_type_of(record.failures[-1].observation.signature) in DETERMINISTIC_TYPES
+    return record.failures[-1].observation.kind in DETERMINISTIC_TYPES
 
 
-def is_infra(signature: str) -> bool:
-    return failure_type_of(signature) is FailureType.INFRASTRUCTURE
-
-
-def verdict_of(
-    record: TestRecord, p_flaky: float, evidence: list[Evidence], threshold: float
-) -> Verdict:
+def verdict_of(record: TestRecord, p_flaky: float, threshold: float) -> Verdict:
     """flaky / regression / broken_trunk / infra / unknown / healthy for one test."""
     if not record.failures:
         return Verdict.INFRA if record.infra_failures else Verdict.HEALTHY
-    inherited = next((item.value for item in evidence if item.kind == "broken_trunk"), 0.0)
-    if inherited >= BROKEN_TRUNK_SHARE:
+    if record.failures[-1].broken_trunk:  # failing now because the trunk is broken
         return Verdict.BROKEN_TRUNK
     if is_deterministic(record):
         return Verdict.REGRESSION

@@ -21,6 +21,7 @@ from sheriff.core.issues.comments import (
 )
 from sheriff.core.issues.facts import (
     CommentSnapshot,
+    EvidenceNote,
     FailureCase,
     FlakySignal,
     IssueSnapshot,
@@ -64,6 +65,7 @@ __all__ = [
     "CommentAction",
     "CommentDecision",
     "CommentSnapshot",
+    "EvidenceNote",
     "FailureCase",
     "FilingDecision",
     "FlakySignal",

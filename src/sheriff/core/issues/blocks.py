@@ -24,6 +24,7 @@ EXCERPT = "excerpt"
 STATUS = "status"
 BLOCK_ORDER = (SUMMARY, EVIDENCE, EXCERPT, STATUS)
 EXCERPT_LINE_LIMIT = 400
+EVIDENCE_TERMS = 6  # flakiness evidence terms shown in the summary
 SIZE_NOTE = "to stay under GitHub's 65,536-character limit"
 
 Surface = Literal["issue", "comment"]
@@ -56,6 +57,7 @@ def render_summary(case: FailureCase, verdict: Verdict, settings: RepoSettings) 
         ("Failing", _what(case)),
         ("Classification", _classification(case)),
         ("Verdict", _verdict(case, verdict, settings)),
+        ("Flakiness", _flakiness(case)),
         ("Error", code_span(case.message.strip().split("\n", 1)[0] or case.signature)),
         ("Location", _location(case)),
         ("Seen", _counts(case)),
@@ -65,7 +67,7 @@ def render_summary(case: FailureCase, verdict: Verdict, settings: RepoSettings) 
     ]
     table = [f"| {name} | {value} |" for name, value in rows if value]
     head = [fingerprint_marker(case.fingerprint), "### Sheriff: what fails", "", "| | |"]
-    return "\n".join([*head, "|---|---|", *table])
+    return "\n".join([*head, "|---|---|", *table, *_evidence_lines(case)])
 
 
 def _what(case: FailureCase) -> str:
@@ -90,6 +92,32 @@ def _verdict(case: FailureCase, verdict: Verdict, settings: RepoSettings) -> str
     known = case.flakiness.p_flaky
     detail = f"P(flaky) {known:.2f}" if known is not None else "no flaky evidence yet"
     return f"**{verdict.value}** ({detail})"
+
+
+def _flakiness(case: FailureCase) -> str:
+    """The flakiness engine's verdict and P(flaky) ([T3]), when it judged the case."""
+    signal = case.flakiness
+    if signal.verdict is None or signal.p_flaky is None:
+        return ""
+    quarantine = "; a quarantine candidate" if signal.quarantine_candidate else ""
+    return f"P(flaky) **{signal.p_flaky:.2f}**, engine verdict `{signal.verdict}`{quarantine}"
+
+
+def _evidence_lines(case: FailureCase) -> list[str]:
+    """The engine's evidence terms, strongest first: weight, what was seen, which runs."""
+    terms = sorted(
+        (item for item in case.flakiness.evidence if item.weight),
+        key=lambda item: -abs(item.weight),
+    )[:EVIDENCE_TERMS]
+    if not terms:
+        return []
+    lines = ["", "Evidence for P(flaky) (log-odds weight, runs it came from):", ""]
+    for item in terms:
+        runs = ", ".join(f"#{run}" for run in item.runs[:3])
+        more = " …" if len(item.runs) > 3 else ""
+        source = f" — runs {runs}{more}" if runs else ""
+        lines.append(f"- `{item.weight:+.2f}` {cell_text(item.detail, 200)}{source}")
+    return lines
 
 
 def _location(case: FailureCase) -> str:

@@ -36,16 +36,30 @@ class Occurrence:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceNote:
+    """One term of the flakiness engine's verdict: its log-odds weight, what it saw and in
+    which runs."""
+
+    kind: str
+    weight: float
+    detail: str
+    runs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FlakySignal:
     """Evidence that a failure is flaky, when there is any.
 
-    ``p_flaky`` comes from the flakiness model once it exists; until then
-    ``failed_and_passed_on`` names a commit on which the same fingerprint both failed and
-    passed (for example attempt 1 failed and attempt 2 passed).
+    ``verdict``, ``p_flaky`` and ``evidence`` come from the flakiness engine ([T3]); without
+    a verdict (a case judged before the engine existed) ``failed_and_passed_on`` names a
+    commit on which the same fingerprint both failed and passed.
     """
 
     p_flaky: float | None = None
     failed_and_passed_on: str | None = None
+    verdict: str | None = None  # flaky, regression, broken_trunk, infra, unknown, healthy
+    evidence: tuple[EvidenceNote, ...] = ()
+    quarantine_candidate: bool = False
 
 
 @dataclass(frozen=True, slots=True)

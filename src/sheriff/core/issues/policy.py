@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sheriff.core.issues.facts import FailureCase, Occurrence
+from sheriff.core.issues.facts import FailureCase, FlakySignal, Occurrence
 from sheriff.core.model import DETERMINISTIC_TYPES, FailureType
 from sheriff.core.repo_config import IssueKinds, RepoSettings, branch_is_watched
 
@@ -40,11 +40,25 @@ def flaky_evidence(case: FailureCase, threshold: float) -> str | None:
     if case.failure_type in DETERMINISTIC_TYPES:
         return None
     signal = case.flakiness
+    if signal.verdict is not None and signal.p_flaky is not None:
+        return _judged_evidence(signal, signal.p_flaky, threshold)
     if signal.failed_and_passed_on:
         return f"failed and passed on the same commit {signal.failed_and_passed_on[:7]}"
     if signal.p_flaky is not None and signal.p_flaky >= threshold:
         return f"P(flaky) {signal.p_flaky:.2f} (threshold {threshold:.2f})"
     return None
+
+
+def _judged_evidence(signal: FlakySignal, p_flaky: float, threshold: float) -> str | None:
+    """The flakiness engine's word: flaky at P(flaky) >= threshold; an undecided case seen
+    to pass and fail on one commit in one job counts too (what was seen, not guessed); a
+    regression, broken trunk, infrastructure or healthy verdict never does."""
+    if signal.verdict == "flaky" and p_flaky >= threshold:
+        return f"P(flaky) {p_flaky:.2f} (threshold {threshold:.2f})"
+    if signal.verdict != "unknown" or not signal.failed_and_passed_on:
+        return None
+    sha = signal.failed_and_passed_on[:7]
+    return f"failed and passed on the same commit {sha} (P(flaky) {p_flaky:.2f})"
 
 
 def verdict_of(case: FailureCase, settings: RepoSettings) -> Verdict:

@@ -101,7 +101,8 @@ def _outcome(text: str, start: int, tag: str) -> Element | None:
     return _open_tag(text, start)
 
 
-def _identity(test: Element) -> tuple[str | None, str]:
+def identity_of_test(test: Element) -> tuple[str | None, str]:
+    """(suite, name) of a JUnit, xUnit.net, NUnit or TRX test element."""
     attrs = test.attrib
     if test.tag == "UnitTestResult":
         return None, attrs.get("testName", "?")
@@ -137,7 +138,7 @@ def _finding(
     outcome = _outcome(window.text, match.start(), match.group("tag"))
     if test is None or outcome is None or test.tag in {"testsuite", "test-suite"}:
         return None
-    suite, name = _identity(test)
+    suite, name = identity_of_test(test)
     message = _message(outcome)
     close = window.text.find(">", match.end())
     closing = window.text.find(f"</{match.group('tag')}>", match.start())
