@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from sheriff.core.notify.routing import NotifyRoutes, check_channel, parse_pairs, path_routes
 from sheriff.core.repo_config import KIND_ALIASES, IssueKinds
 from sheriff.errors import ConfigError
 
@@ -155,6 +156,15 @@ class Settings(BaseSettings):
     verify_runs: int = Field(
         5, ge=1, le=100, description="times the failing test is run to verify a fix"
     )
+    fix_strategy: Literal["auto", "quarantine", "agent"] = Field(
+        "auto",
+        description="how an approved fix is made: quarantine (skip the test with the issue "
+        "link), agent (an LLM edits the code), or auto (quarantine for flaky tests or without "
+        "an LLM, else agent); `/ai-fix quarantine|agent` overrides it per case",
+    )
+    quiet_period_days: int = Field(
+        14, ge=1, le=365, description="days without a recurrence after which a case is resolved"
+    )
     bot_name: str = Field("sheriff[bot]", min_length=1, description="author name of commits")
     bot_email: str = Field(
         "sheriff-bot@users.noreply.github.com",
@@ -177,16 +187,19 @@ class Settings(BaseSettings):
     worker_id: str | None = Field(
         None, max_length=100, description="this process's executor id (default: host-pid)"
     )
-    worker_concurrency: int = Field(4, ge=1, le=256, description="events one process runs at once")
+    worker_concurrency: int = Field(8, ge=1, le=256, description="events one process runs at once")
     repo_concurrency: int = Field(
         1, ge=1, le=64, description="events of one repository run at once, across all workers"
     )
-    queue_poll_seconds: float = Field(0.5, gt=0, le=60, description="how often queues are polled")
+    queue_poll_seconds: float = Field(0.2, gt=0, le=60, description="how often queues are polled")
     worker_heartbeat_seconds: float = Field(
         5.0, gt=0, le=300, description="how often a process says it is alive"
     )
     worker_dead_after_seconds: float = Field(
-        30.0, gt=0, description="silence after which a process's work is resumed elsewhere"
+        60.0,
+        gt=0,
+        description="silence after which a process's work is resumed elsewhere; keep it above "
+        "the longest GitHub request (30 s), so a dead worker's last write has landed first",
     )
     bot_login: str | None = Field(
         None,
@@ -198,6 +211,99 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: int = Field(
         3600, ge=60, description="time between scheduled reconciles of open cases"
     )
+
+    # --- @sheriff assistant --------------------------------------------------------------
+    assistant_enabled: bool = Field(
+        True, description="answer mentions of the trigger phrase by people with write access"
+    )
+    assistant_trigger: str = Field(
+        "@sheriff",
+        min_length=2,
+        max_length=50,
+        pattern=r"^\S+$",
+        description="the phrase that calls the assistant in comments, reviews and issue bodies",
+    )
+    assistant_changes: bool = Field(
+        False,
+        description="let the assistant change code when asked: on a new branch with a draft "
+        "pull request, never on the default branch (off: it only explains and reviews)",
+    )
+    assistant_max_requests: int = Field(
+        12, ge=1, le=100, description="most model requests (tool rounds) one answer may make"
+    )
+
+    # --- pull request failure reports ------------------------------------------------------
+    pr_report: bool = Field(
+        True, description="report failed runs on pull requests: one comment and a check run"
+    )
+    pr_report_check_name: str = Field(
+        "Sheriff", min_length=1, max_length=100, description="name of the report's check run"
+    )
+    pr_report_trunk_days: int = Field(
+        3,
+        ge=1,
+        le=90,
+        description="a failure seen on the default branch within this many days is BROKEN TRUNK "
+        "when a pull request shows it",
+    )
+    pr_report_max_jobs: int = Field(
+        30, ge=1, le=500, description="most failed jobs one report reads the logs of"
+    )
+    pr_report_max_analyses: int = Field(
+        3, ge=0, le=20, description="most new failures per report given a deep analysis"
+    )
+
+    # --- notifications (Slack; no token: notifications are off) ---------------------------
+    slack_bot_token: SecretStr | None = Field(
+        None, description="Slack bot token (xoxb-...) with chat:write"
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="Slack Web API base URL (a proxy or test server)"
+    )
+    slack_default_channel: str | None = Field(
+        None, description="channel for notices no path route or code owner claims"
+    )
+    slack_ops_channel: str | None = Field(
+        None, description="channel for Sheriff's own errors (default: the default channel)"
+    )
+    slack_path_routes: str = Field(
+        "",
+        description="comma-separated PATTERN=#channel, patterns as in CODEOWNERS "
+        "(e.g. 'src/api/=#api,*.md=#docs'); the last matching pattern wins",
+    )
+    slack_owner_channels: str = Field(
+        "",
+        description="comma-separated OWNER=#channel for CODEOWNERS owners "
+        "(e.g. '@acme/web=#web-team')",
+    )
+    slack_timeout_seconds: int = Field(10, ge=1, le=120, description="Slack request timeout")
+
+    @field_validator("slack_default_channel", "slack_ops_channel")
+    @classmethod
+    def _check_channel(cls, value: str | None) -> str | None:
+        return None if value is None else check_channel(value)
+
+    @field_validator("slack_path_routes")
+    @classmethod
+    def _check_path_routes(cls, value: str) -> str:
+        path_routes(parse_pairs(value))
+        return value
+
+    @field_validator("slack_owner_channels")
+    @classmethod
+    def _check_owner_channels(cls, value: str) -> str:
+        parse_pairs(value)
+        return value
+
+    @property
+    def notify_routes(self) -> NotifyRoutes:
+        """Where notices go (parsed from the ``slack_*`` settings)."""
+        return NotifyRoutes(
+            default_channel=self.slack_default_channel,
+            ops_channel=self.slack_ops_channel,
+            path_routes=path_routes(parse_pairs(self.slack_path_routes)),
+            owner_channels=parse_pairs(self.slack_owner_channels),
+        )
 
     @field_validator("write_repo")
     @classmethod

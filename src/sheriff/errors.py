@@ -187,3 +187,15 @@ class LLMBudgetError(LLMError):
 
 class EngineError(SheriffError):
     """The durable-execution engine (DBOS) failed: its database cannot be reached or used."""
+
+
+class NotifyError(SheriffError):
+    """A chat notification (Slack) could not be sent."""
+
+
+class NotifyAuthError(NotifyError):
+    """Slack did not accept the token, or the bot may not post in the channel."""
+
+
+class NotifyUnavailableError(NotifyError):
+    """Slack could not be reached or kept failing (network, 5xx, rate limit)."""

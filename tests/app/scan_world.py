@@ -131,9 +131,15 @@ class World:
     make_forge: ForgeFactory
 
     def scan(
-        self, *, dry_run: bool = False, store: Store | None = None, write_repo: str | None = None
+        self,
+        *,
+        dry_run: bool = False,
+        store: Store | None = None,
+        write_repo: str | None = None,
+        **options: Any,
     ) -> ScanReport:
-        request = ScanRequest(self.data_dir, RepoSettings(), dry_run=dry_run)
+        """One scan; ``options`` go to the ScanRequest (``clock``, ``reruns``...)."""
+        request = ScanRequest(self.data_dir, RepoSettings(), dry_run=dry_run, **options)
         forge = self.make_forge(self.fake.url, REPO, write_repo)
         try:
             return scan_repository(request, forge, store or self.store, FileLogReader(1 << 20))
@@ -168,10 +174,10 @@ FORGES: dict[str, ForgeFactory] = {"githubkit": github_forge, "httpx": http_forg
 
 
 def running_world(
-    seed: Path, data_dir: Path, make_forge: ForgeFactory = http_forge
+    seed: Path, data_dir: Path, make_forge: ForgeFactory = http_forge, **fake_options: Any
 ) -> Iterator[World]:
     data_dir.mkdir(parents=True, exist_ok=True)
-    with FakeGitHub.running(seed) as fake:
+    with FakeGitHub.running(seed, **fake_options) as fake:
         store = open_store(f"sqlite:///{data_dir}/sheriff.db", upgrade=True)
         try:
             yield World(fake, store, data_dir, make_forge)

@@ -79,6 +79,7 @@ class RunQuery:
     created_since: datetime | None = None
     conclusions: frozenset[str] = FAILED_CONCLUSIONS
     workflows: tuple[str, ...] = ()
+    head_sha: str | None = None  # only the runs of this commit (a pull request's head)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The LLM port: structured analysis and a bounded agent that fixes code in a Workspace.
+"""The LLM port: structured analysis, a read-only consultation over source code (the
+@sheriff assistant) and a bounded agent that fixes code in a Workspace.
 
 Sheriff works without a language model: when none is configured the app gets no ``LLM``
 and writes deterministic output instead. Every call reports what it spent as an
@@ -16,9 +17,14 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from sheriff.app.workspace import CommandResult, Workspace
+from sheriff.app.workspace import CommandResult, SourceReader, Workspace
 
 OutputT = TypeVar("OutputT", bound=BaseModel)
+
+
+READ_ONLY_TOOLS = ("read_file", "search", "find_test", "list_files")
+"""The tools ``LLM.consult`` gives the model over a ``SourceReader``: nothing that writes,
+runs a command or reaches the network."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +66,12 @@ class FixStop(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FixTask:
-    """What the agent is asked to do; ``test`` names the failing test for ``run_tests``."""
+    """What the agent is asked to do; ``test`` names the failing test for ``run_tests``;
+    ``instructions`` replace the fix agent's own (``prompts/fix_agent.md``) when given."""
 
     prompt: str
     test: str | None = None
+    instructions: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,19 @@ class LLM(Protocol):
         self, prompt: str, output_type: type[OutputT], *, instructions: str = ""
     ) -> Analysed[OutputT]:
         """A validated ``output_type``; LLMOutputError when the answers stay invalid."""
+        ...
+
+    def consult(
+        self,
+        prompt: str,
+        output_type: type[OutputT],
+        source: SourceReader | None,
+        *,
+        instructions: str = "",
+        max_requests: int = 12,
+    ) -> Analysed[OutputT]:
+        """A validated ``output_type``; the model may read ``source`` through the
+        ``READ_ONLY_TOOLS`` (and nothing else) within ``max_requests`` model requests."""
         ...
 
     def fix(self, task: FixTask, workspace: Workspace) -> FixOutcome:

@@ -13,6 +13,7 @@ from sheriff.app.llm import LLM as LLM  # noqa: PLC0414 (re-export; the port liv
 from sheriff.app.workspace import SourceMirror as SourceMirror  # noqa: PLC0414 (re-export)
 from sheriff.app.workspace import Workspace as Workspace  # noqa: PLC0414 (re-export)
 from sheriff.core.diffing import PassingBaseline
+from sheriff.core.flaky.records import ResultContext
 from sheriff.core.lifecycle.states import CaseState as CaseState  # noqa: PLC0414 (re-export)
 from sheriff.core.model import Classification, Failure, FailureType, LineRange, TestIdentity
 from sheriff.core.parts import PartResult
@@ -141,6 +142,21 @@ class OccurrenceEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class OccurrenceDetail:
+    """One stored occurrence with what triage said about it: what the case lifecycle
+    grounds its analysis and fix prompts in. ``excerpt`` holds ``(line, text)`` pairs of
+    the failure's own log lines (redacted when stored)."""
+
+    evidence: OccurrenceEvidence
+    fingerprint: str
+    tool: str
+    failure_type: FailureType
+    sub_type: str
+    test: TestIdentity | None
+    excerpt: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TestResultRecord:
     """One test's outcome in one job of one run attempt (natural key: run, attempt, job, test)."""
 
@@ -162,6 +178,9 @@ class TestResultRecord:
     author: str | None = None
     fingerprint: str | None = None
     source: str = "log"  # log, junit, go-json, replay
+    signature: str | None = None  # a failure's masked signature
+    failure_type: FailureType | None = None  # a failure's class, from triage
+    context: ResultContext | None = None  # what its job attempt said ([T3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +298,13 @@ class RunHistoryStore(Protocol):
         self, repo: str, fingerprint: str, limit: int = 20
     ) -> list[OccurrenceEvidence]: ...
 
+    def latest_occurrence(self, repo: str, fingerprint: str) -> OccurrenceDetail | None: ...
+
+    def occurrences_at(self, repo: str, head_sha: str, limit: int = 50) -> list[OccurrenceDetail]:
+        """The failures found in the runs of one commit (a pull request's head), newest
+        first."""
+        ...
+
 
 class TestHistoryStore(Protocol):
     """Per-test outcomes per run attempt: the flakiness engine's evidence ([T3])."""
@@ -287,6 +313,10 @@ class TestHistoryStore(Protocol):
 
     def recent_test_results(
         self, repo: str, test: TestIdentity, limit: int = 100
+    ) -> list[TestResultRecord]: ...
+
+    def failed_results_between(
+        self, repo: str, since: datetime, until: datetime, limit: int = 5000
     ) -> list[TestResultRecord]: ...
 
 
@@ -345,7 +375,12 @@ class JournalStore(Protocol):
     def append_audit(self, event: AuditEvent) -> None: ...
 
     def audit_log(
-        self, repo: str | None = None, fingerprint: str | None = None, limit: int = 1000
+        self,
+        repo: str | None = None,
+        fingerprint: str | None = None,
+        limit: int = 1000,
+        *,
+        action: str | None = None,
     ) -> list[AuditEntry]: ...
 
     def record_cost(self, cost: CostRecord) -> None: ...

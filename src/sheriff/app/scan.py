@@ -9,8 +9,9 @@ touched are planned and executed, and only then does the cursor move past the ru
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -23,15 +24,24 @@ from sheriff.app.ports import (
     RepositoryRecord,
     Store,
 )
-from sheriff.app.scan_issues import (
-    IssueTarget,
-    PlannedIssue,
-    build_case,
-    handle_case,
-    remember_flakiness,
+from sheriff.app.scan_flaky import (
+    RunEvidence,
+    go_results_in_log,
+    record_and_judge,
+    reported_results,
 )
+from sheriff.app.scan_issues import IssueTarget, PlannedIssue, build_case, handle_case
 from sheriff.app.scan_junit import distinct_failures, junit_reports
 from sheriff.app.scan_records import case_seed, occurrence_record
+from sheriff.app.scan_reruns import (
+    FinishedRerun,
+    RerunPlan,
+    RerunSettings,
+    carry_out,
+    finished_reruns,
+    follow_reruns,
+    plan_rerun,
+)
 from sheriff.app.triage_logs import TriageRequest, triage_logs
 from sheriff.core.model import Failure, TriageReport
 from sheriff.core.repo_config import (
@@ -60,6 +70,10 @@ class ScanProgress(Protocol):
     def note(self, message: str) -> None: ...
 
 
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 class SilentProgress:
     def runs_found(self, count: int) -> None:
         pass
@@ -80,6 +94,8 @@ class ScanRequest:
     dry_run: bool = False
     max_runs: int = 200
     budget: int = 50
+    reruns: RerunSettings = field(default_factory=RerunSettings)
+    clock: Callable[[], datetime] = wall_clock  # re-run bounds and quarantine windows
 
 
 @dataclass(slots=True)
@@ -94,6 +110,8 @@ class ScanReport:
     more_runs_waiting: bool = False
     config_problems: tuple[ConfigProblem, ...] = ()
     issues: list[PlannedIssue] = field(default_factory=list)
+    reruns: list[RerunPlan] = field(default_factory=list)
+    rerun_outcomes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +146,8 @@ def scan_repository(
         )
     )
     fresh = _after_cursor(listing.items, cursor)
-    if not fresh:
+    due = [] if request.dry_run else finished_reruns(forge, store, request.clock())
+    if not fresh and not due:
         if not request.dry_run:
             forge.mark_seen(listing)
         return report
@@ -151,8 +170,53 @@ def scan_repository(
         if not request.dry_run:  # a dry run leaves the runs for the real scan to file
             store.advance_cursor(repo, ALL, ALL, CursorPosition(run.created_at, run.run_id))
         shown.run_done(f"{run.workflow} #{run.run_id}")
+    _follow_reruns(context, due, {run.run_id for run in runs}, report)
     if not report.more_runs_waiting and not request.dry_run:
         forge.mark_seen(listing)
+    return report
+
+
+def _follow_reruns(
+    context: _Context, due: list[FinishedRerun], scanned: set[int], report: ScanReport
+) -> None:
+    """Read each finished re-run again (its outcome is evidence) and log how it ended."""
+    if due and context.login is None and not context.request.dry_run:
+        context = replace(context, login=context.forge.authenticated_login())
+
+    def read_again(run: WorkflowRun) -> set[str]:
+        if run.run_id in scanned:
+            return set()
+        return {item.fingerprint for item in _scan_run(context, run, report).latest_failures()}
+
+    report.rerun_outcomes += follow_reruns(context.store, context.repo, due, read_again)
+
+
+def scan_one_run(
+    request: ScanRequest,
+    forge: Forge,
+    store: Store,
+    reader: LogReader,
+    run: WorkflowRun,
+) -> ScanReport:
+    """Scan one completed run now (a webhook said it finished), as ``scan_repository`` would.
+
+    The cursor does not move: the periodic scan still reads runs in order and finds this one
+    already recorded (every write is idempotent, and issues are found by their markers), so
+    scanning a run here and again later changes nothing twice.
+    """
+    repo, issue_repo = forge.read_repo, forge.write_repo
+    report = ScanReport(repo)
+    report.default_branch = forge.get_repository().default_branch
+    store.upsert_repository(RepositoryRecord(repo, report.default_branch, write_repo=issue_repo))
+    settings, report.config_problems = _repo_settings(forge, request)
+    target = IssueTarget(repo, issue_repo, report.default_branch, settings, request.dry_run)
+    if not settings.enabled or run.status not in (None, "completed"):
+        return report
+    if not _worth_reading(target, run):
+        return report
+    login = None if request.dry_run else forge.authenticated_login()
+    context = _Context(repo, request, forge, store, reader, target, login, SilentProgress())
+    _scan_run(context, run, report)
     return report
 
 
@@ -193,29 +257,26 @@ def _worth_reading(target: IssueTarget, run: WorkflowRun) -> bool:
     return run.conclusion in FAILED_CONCLUSIONS or run.attempt > 1
 
 
-def _scan_run(context: _Context, run: WorkflowRun, report: ScanReport) -> None:
+def _scan_run(context: _Context, run: WorkflowRun, report: ScanReport) -> RunEvidence:
     touched: dict[str, tuple[TriageReport, Failure]] = {}
-    failed_jobs: list[tuple[str, str]] = []  # (job name, fingerprint)
-    passed_names: set[str] = set()
     extra, artifact_files = _artifact_reports(context, run)
+    evidence = RunEvidence(context.repo, reported_results(context.reader, artifact_files))
     log_files: list[Path] = []
     for attempt in _attempts_of(context, run):
         _record_attempt(context, attempt)
         report.attempts_recorded += 1
         for job in context.forge.list_jobs(run.run_id, attempt.attempt):
             _record_job(context, job)
-            if job.conclusion == "success":
-                passed_names.add(job.name)
+            if job.conclusion == "success":  # the tests that failed in it before passed
+                evidence.job_passed(attempt, job)
             if job.conclusion not in FAILED_JOBS:
                 continue
             found = _triage_job(context, job, report, log_files, extra)
             extra = []  # artifacts go with the run's first failed job
-            for report_, failure in found:
-                touched[failure.fingerprint] = (report_, failure)
-                failed_jobs.append((job.name, failure.fingerprint))
-    for name, fingerprint in failed_jobs:
-        if name in passed_names:  # the same job passed in another attempt: same commit
-            remember_flakiness(context.store, context.repo, fingerprint, run.head_sha)
+            structured = go_results_in_log(context.reader, _log_path(context, job.job_id), found)
+            evidence.job_failed(attempt, job, found, structured)
+            touched.update((failure.fingerprint, (triaged, failure)) for triaged, failure in found)
+    _judge_and_rerun(context, run, evidence, report)
     for triaged, failure in touched.values():
         case = build_case(
             context.store,
@@ -229,6 +290,25 @@ def _scan_run(context: _Context, run: WorkflowRun, report: ScanReport) -> None:
     report.runs_recorded += 1
     for path in log_files + artifact_files:
         path.unlink(missing_ok=True)
+    return evidence
+
+
+def _judge_and_rerun(
+    context: _Context, run: WorkflowRun, evidence: RunEvidence, report: ScanReport
+) -> None:
+    """Record the run's test results, write each case's flakiness verdict, and decide (and
+    unless dry, carry out) an automatic re-run of its failed jobs."""
+    now, threshold = context.request.clock(), context.target.settings.flaky_threshold
+    verdicts = record_and_judge(context.store, evidence, threshold=threshold, now=now)
+    latest = {item.fingerprint: verdicts[item.fingerprint] for item in evidence.latest_failures()}
+    plan = plan_rerun(
+        context.store, context.repo, run, list(latest.values()), context.request.reruns,
+        threshold=threshold, now=now,
+    )  # fmt: skip
+    if plan is not None and not context.request.dry_run:
+        plan = carry_out(context.forge, context.store, plan, now=now)
+    if plan is not None:
+        report.reruns.append(plan)
 
 
 def _attempts_of(context: _Context, run: WorkflowRun) -> list[WorkflowRun]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from sheriff.app.case_history import lifecycle_status
 from sheriff.app.forge import Forge, Issue, IssueChange, IssueComment
 from sheriff.app.ports import AuditEvent, CaseAssessment, CaseState, IssueLink, Store
 from sheriff.core.issues import (
     CommentAction,
     CommentSnapshot,
+    EvidenceNote,
     FailureCase,
     FlakySignal,
     IssueAction,
@@ -51,16 +53,6 @@ class PlannedIssue:
     description: str
 
 
-def remember_flakiness(store: Store, repo: str, fingerprint: str, sha: str) -> None:
-    """Keep "failed and passed on the same commit" in the case's assessment flags."""
-    view = store.get_case(repo, fingerprint)
-    if view is None or view.assessment.flags.get(FLAG_FAILED_AND_PASSED):
-        return
-    old = view.assessment
-    flags = {**old.flags, FLAG_FAILED_AND_PASSED: sha}
-    store.assess_case(repo, fingerprint, replace(old, flags=flags, verdict=old.verdict or "flaky"))
-
-
 def build_case(
     store: Store, repo: str, report: TriageReport, failure: Failure, evidence_rows: int
 ) -> FailureCase:
@@ -82,8 +74,7 @@ def build_case(
     ]
     view = store.get_case(repo, failure.fingerprint)
     assessment = view.assessment if view else CaseAssessment(None, None)
-    sha = assessment.flags.get(FLAG_FAILED_AND_PASSED)
-    flaky = FlakySignal(assessment.p_flaky, sha if isinstance(sha, str) else None)
+    flaky = flaky_signal_of(assessment)
     case = case_from_triage(report, failure, repo=repo, occurrences=occurrences, flakiness=flaky)
     if view is None:
         return case
@@ -91,6 +82,31 @@ def build_case(
         case,
         total_occurrences=max(view.occurrence_count, len(occurrences)),
         first_seen=view.first_seen_at,
+    )
+
+
+def flaky_signal_of(assessment: CaseAssessment) -> FlakySignal:
+    """What the issue shows of the flakiness engine's assessment ([T3]): P(flaky), the
+    verdict and the evidence terms written by ``scan_flaky``."""
+    sha = assessment.flags.get(FLAG_FAILED_AND_PASSED)
+    judged = assessment.flags.get("flaky")
+    terms = judged.get("evidence", []) if isinstance(judged, dict) else []
+    evidence = tuple(
+        EvidenceNote(
+            str(item.get("kind", "")),
+            float(item.get("weight", 0.0)),
+            str(item.get("detail", "")),
+            tuple(int(run) for run in item.get("runs", ())),
+        )
+        for item in terms
+        if isinstance(item, dict)
+    )
+    return FlakySignal(
+        assessment.p_flaky,
+        sha if isinstance(sha, str) else None,
+        verdict=assessment.verdict if isinstance(judged, dict) else None,
+        evidence=evidence,
+        quarantine_candidate=assessment.quarantine_candidate,
     )
 
 
@@ -109,6 +125,7 @@ def plan_case(
             default_branch=target.default_branch,
             linked=linked,
             open_issues=open_issues,
+            status=lifecycle_status(store, target.repo, case.fingerprint, target.settings),
             sheriff_login=login,
         )
 

@@ -85,6 +85,20 @@ class DiffStat:
         return sum(change.deleted or 0 for change in self.files)
 
 
+class SourceReader(Protocol):
+    """Read-only access to one tree of source code: what the assistant's read-only tools
+    use. A ``Workspace`` is one; ``sheriff.app.assistant_code.MirrorReader`` reads a
+    ``SourceMirror`` at one commit without a worktree."""
+
+    def read_file(self, path: str, start: int = 1, end: int | None = None) -> Snippet: ...
+
+    def search(self, text: str, *, limit: int = 50) -> list[SourceLocation]: ...
+
+    def find_test(self, name: str) -> list[SourceLocation]: ...
+
+    def list_files(self, under: str = "") -> list[str]: ...
+
+
 class Workspace(Protocol):
     """A checked-out tree at ``base_sha``. Every path must stay inside it."""
 

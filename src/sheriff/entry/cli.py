@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sheriff import __version__
+from sheriff.entry.lifecycle_commands import add_lifecycle_commands
+from sheriff.entry.web.commands import add_service_commands
 from sheriff.errors import InputError, SheriffError
 
 if TYPE_CHECKING:
@@ -115,7 +117,8 @@ def demo(
         ),
     ] = False,
 ) -> None:
-    """Triage the real CI logs bundled with Sheriff: no token, no network."""
+    """Triage the real CI logs bundled with Sheriff, then follow a flaky test's case from CI
+    to a merged fix on a fake GitHub and a real git repository: no token, no network."""
     from sheriff.entry.examples import example_logs
 
     if scan_fake:
@@ -131,11 +134,18 @@ def demo(
     logs = example_logs()
     typer.echo(f"Sheriff {__version__}: triaging {len(logs)} bundled real CI logs\n", err=True)
     triage([str(path) for path in logs], output=output)
+    from sheriff.entry.lifecycle_demo import print_lifecycle_demo
+
+    try:  # JSON and Markdown stay parseable: the lifecycle goes to stderr then
+        print_lifecycle_demo(sys.stdout if output is OutputFormat.text else sys.stderr)
+    except SheriffError as error:
+        raise _fail(error) from error
 
 
 DRY_RUN_HELP = (
     "Print every planned issue action (create, update, reopen, attach, labels) with the "
-    "fingerprint, classification and confidence; write nothing to GitHub. The store is "
+    "fingerprint, classification and confidence, and every automatic re-run decision with "
+    "its reason; write nothing to GitHub. The store is "
     "still written (runs, jobs, log status, occurrences, cases) but the cursor does not "
     "move, so the next real scan reads the same runs and files their issues."
 )
@@ -174,6 +184,7 @@ def scan(
     from sheriff.adapters.logfiles import FileLogReader
     from sheriff.app.scan import ScanRequest, scan_repository
     from sheriff.config import load_settings
+    from sheriff.entry import reconcile_command as lifecycle
     from sheriff.entry import scan_command as wiring
 
     try:
@@ -194,6 +205,7 @@ def scan(
         dry_run=dry_run,
         max_runs=settings.max_runs_per_scan,
         budget=settings.budget,
+        reruns=wiring.rerun_settings_of(settings),
     )
 
     def scan_once() -> None:
@@ -204,7 +216,9 @@ def scan(
             report = scan_repository(
                 request, forge, store, FileLogReader(settings.chunk_bytes), progress
             )
-        sys.stdout.write(wiring.render_report(report, dry_run=dry_run))
+            sys.stdout.write(wiring.render_report(report, dry_run=dry_run))
+            reconciled = lifecycle.run_reconcile(settings, forge, store, dry_run=dry_run)
+        sys.stdout.write(lifecycle.render_reconcile(reconciled))  # the cases move on after it
         sys.stdout.flush()
 
     try:
@@ -214,6 +228,9 @@ def scan(
     finally:
         store.close()
 
+
+add_service_commands(app)  # sheriff serve, sheriff worker
+add_lifecycle_commands(app)  # sheriff reconcile, sheriff case show
 
 db_app = typer.Typer(help="Sheriff's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

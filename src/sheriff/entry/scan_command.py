@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sheriff.adapters.github import AppCredentials, GitHubForge
     from sheriff.adapters.store import Store
     from sheriff.app.scan import ScanReport
+    from sheriff.app.scan_reruns import RerunSettings
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -113,8 +114,18 @@ def _app_credentials(settings: Settings) -> AppCredentials | None:
     return AppCredentials(settings.github_app_id, key, settings.github_app_installation_id)
 
 
+def rerun_settings_of(settings: Settings) -> RerunSettings:
+    from sheriff.app.scan_reruns import RerunSettings
+
+    return RerunSettings(enabled=settings.auto_rerun, hourly_cap=settings.rerun_hourly_cap)
+
+
 def repo_settings_of(settings: Settings) -> RepoSettings:
-    return RepoSettings(issue_kinds=settings.repo_issue_kinds, label_prefix=settings.label_prefix)
+    return RepoSettings(
+        issue_kinds=settings.repo_issue_kinds,
+        label_prefix=settings.label_prefix,
+        flaky_threshold=settings.flaky_threshold,
+    )
 
 
 class RichProgress:
@@ -164,6 +175,7 @@ def render_report(report: ScanReport, *, dry_run: bool) -> str:
         planned = list({item.plan.fingerprint: item for item in report.issues}.values())
     shown = [item for item in planned if item.plan.action not in quiet]
     lines += list(dict.fromkeys(f"{prefix}{item.description}" for item in shown))
+    lines += _rerun_lines(report, dry_run=dry_run)
     counted = len(planned) - len(shown)
     if counted:
         lines.append(
@@ -172,6 +184,20 @@ def render_report(report: ScanReport, *, dry_run: bool) -> str:
     if report.more_runs_waiting:
         lines.append("more runs are waiting: the next scan continues from here")
     return "\n".join(lines) + "\n"
+
+
+def _rerun_lines(report: ScanReport, *, dry_run: bool) -> list[str]:
+    """Re-runs asked (or, dry, every decision with its reason) and re-run outcomes; a real
+    scan counts its refusals (each is in the audit log with its reason)."""
+    taken = [plan for plan in report.reruns if plan.decision.rerun]
+    refused = [plan for plan in report.reruns if not plan.decision.rerun]
+    prefix = "would " if dry_run else ""
+    lines = [f"{prefix}{plan.description}" for plan in taken]
+    if dry_run:
+        lines += [plan.description for plan in refused]
+    elif refused:
+        lines.append(f"{len(refused)} failed runs not re-run (reasons in the audit log)")
+    return lines + report.rerun_outcomes
 
 
 TRANSIENT = (GitHubUnavailableError, RateLimitedError, StoreLockedError)

@@ -31,6 +31,8 @@ def test_audit_log_keeps_the_order_of_appends_and_filters(store: Store) -> None:
     assert log[3].event.details == {"n": 3, "emoji": "🚨"}
     assert [e.event.action for e in store.audit_log("tikv/pd", "ab" * 10)] == ["step.1", "step.3"]
     assert [e.event.action for e in store.audit_log(limit=2)] == ["step.4", "other"]
+    assert [e.event.details["n"] for e in store.audit_log("tikv/pd", action="step.2")] == [2]
+    assert store.audit_log("tikv/tikv", action="step.2") == []
 
 
 def test_an_audit_event_with_a_key_is_logged_once(store: Store) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from sheriff.adapters.store import Store
 from sheriff.app.ports import TestOutcome
-from sheriff.core.model import TestIdentity
+from sheriff.core.flaky import ResultContext
+from sheriff.core.model import FailureType, TestIdentity
 from sheriff.errors import StoreError
+from tests.adapters.store.conftest import START
 from tests.adapters.store.samples import REPO, TEST, repository, result_of_test
 
 
@@ -46,3 +49,40 @@ def test_long_and_unicode_test_names_are_kept(store: Store) -> None:
 def test_results_of_an_unknown_repository_are_refused(store: Store) -> None:
     with pytest.raises(StoreError, match="upsert_repository"):
         store.record_test_results([result_of_test()])
+
+
+def test_what_the_flakiness_engine_reads_is_kept_with_each_result(store: Store) -> None:
+    store.upsert_repository(repository())
+    context = ResultContext(failed=3, total=120, shared=1, infra=False, concurrent=2)
+    failed = replace(
+        result_of_test(minutes=5),
+        signature="panic: test timed out after 5m0s",
+        failure_type=FailureType.TEST,
+        context=context,
+    )
+    bare = result_of_test(TestOutcome.PASSED, attempt=2, minutes=9)
+    store.record_test_results([failed, bare])
+
+    newest, oldest = store.recent_test_results(REPO, TEST)
+    assert oldest == failed
+    assert newest.context is None
+    assert newest.signature is None
+
+
+def test_failures_between_two_times_are_listed_oldest_first(store: Store) -> None:
+    store.upsert_repository(repository())
+    other = TestIdentity("go", "github.com/tikv/pd/server", "TestLeader")
+    store.record_test_results(
+        [
+            result_of_test(minutes=30, test=other),
+            result_of_test(minutes=10),
+            result_of_test(TestOutcome.PASSED, attempt=2, minutes=20),
+            result_of_test(minutes=90, attempt=3),
+        ]
+    )
+    since, until = START + timedelta(minutes=5), START + timedelta(minutes=60)
+    found = store.failed_results_between(REPO, since, until)
+    assert [(r.test, r.time) for r in found] == [
+        (TEST, START + timedelta(minutes=10)),
+        (other, START + timedelta(minutes=30)),
+    ]

@@ -50,6 +50,8 @@ class ActionsCalls(ForgeCore):
             params["branch"] = query.branch
         if query.event:
             params["event"] = query.event
+        if query.head_sha:
+            params["head_sha"] = query.head_sha
         if query.created_since is not None:
             since = query.created_since.astimezone(UTC)
             params["created"] = f">={since:%Y-%m-%dT%H:%M:%SZ}"

@@ -51,7 +51,7 @@ def run_fix(
     agent = Agent(
         GuardedModel(model, progress),
         output_type=FixReport,
-        instructions=redact(fix_instructions()),
+        instructions=redact(task.instructions or fix_instructions()),
         tools=FixTools(workspace, progress, task.test).tools(),
         retries={"tools": 3, "output": output_retries},
         defer_model_check=True,

@@ -42,7 +42,9 @@ class FixTools:
             end_line: last line to read (default: start_line + 399)
         """
         last = min(end_line or start_line + READ_LINES - 1, start_line + READ_LINES - 1)
-        return self._answer(lambda: _numbered(self._workspace.read_file(path, start_line, last)))
+        return self._answer(
+            lambda: numbered_snippet(self._workspace.read_file(path, start_line, last))
+        )
 
     def search(self, text: str) -> str:
         """Find the lines of the repository's files that contain ``text`` (literally).
@@ -121,7 +123,7 @@ def describe_run(result: CommandResult) -> str:
     return f"{' '.join(result.argv)}\n{verdict}\n{cut}{output}"
 
 
-def _numbered(snippet: Snippet) -> str:
+def numbered_snippet(snippet: Snippet) -> str:
     if not snippet.text:
         return f"{snippet.path} has {snippet.lines_in_file} lines; none in the asked range"
     lines = snippet.text.split("\n")

@@ -1,4 +1,5 @@
-"""The LLM port over pydantic-ai: validated structured answers and the bounded fix agent.
+"""The LLM port over pydantic-ai: validated structured answers, read-only consultations
+(the assistant's allow-list of tools) and the bounded fix agent.
 
 Text is redacted once more right before it leaves (the caller has already redacted it;
 this is the last line of defence). Usage is priced per call and returned as a value.
@@ -11,17 +12,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic_ai import Agent, capture_run_messages
-from pydantic_ai.messages import ModelMessage, ModelResponse
+from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models import Model
-from pydantic_ai.usage import RunUsage, UsageLimits
+from pydantic_ai.usage import UsageLimits
 
+from sheriff.adapters.llm.consult_agent import run_consult, spent
 from sheriff.adapters.llm.error_translation import LIBRARY_ERRORS, translate
 from sheriff.adapters.llm.fix_agent import run_fix
 from sheriff.adapters.llm.fix_progress import FixLimits
 from sheriff.adapters.llm.models import build_model
 from sheriff.adapters.llm.pricing import PriceRef, usage_value
 from sheriff.app.llm import Analysed, FixOutcome, FixTask, LlmUsage, OutputT
-from sheriff.app.workspace import Workspace
+from sheriff.app.workspace import SourceReader, Workspace
 from sheriff.config import Settings
 from sheriff.core.redact import redact
 
@@ -98,6 +100,26 @@ class PydanticLLM:
         usage = usage_value(self._price_ref, result.usage, result.usage.requests)
         return Analysed(result.output, usage)
 
+    def consult(
+        self,
+        prompt: str,
+        output_type: type[OutputT],
+        source: SourceReader | None,
+        *,
+        instructions: str = "",
+        max_requests: int = 12,
+    ) -> Analysed[OutputT]:
+        return run_consult(
+            self._model,
+            self._price_ref,
+            prompt,
+            output_type,
+            source,
+            instructions=instructions,
+            max_requests=max_requests,
+            output_retries=self._output_retries,
+        )
+
     def fix(self, task: FixTask, workspace: Workspace) -> FixOutcome:
         return run_fix(
             self._model,
@@ -110,11 +132,4 @@ class PydanticLLM:
         )
 
     def _spent(self, messages: list[ModelMessage]) -> LlmUsage:
-        """What the answers of a failed run cost (pydantic-ai keeps them in the messages)."""
-        responses = [message for message in messages if isinstance(message, ModelResponse)]
-        total = RunUsage(
-            requests=len(responses),
-            input_tokens=sum(response.usage.input_tokens for response in responses),
-            output_tokens=sum(response.usage.output_tokens for response in responses),
-        )
-        return usage_value(self._price_ref, total, total.requests)
+        return spent(self._price_ref, messages)

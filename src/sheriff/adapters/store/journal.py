@@ -30,14 +30,22 @@ class Journal:
         self._db.run(lambda session: append_audit_row(session, event, self._db.now()))
 
     def audit_log(
-        self, repo: str | None = None, fingerprint: str | None = None, limit: int = 1000
+        self,
+        repo: str | None = None,
+        fingerprint: str | None = None,
+        limit: int = 1000,
+        *,
+        action: str | None = None,
     ) -> list[AuditEntry]:
-        """Events in the order they were logged, oldest first (the last ``limit`` of them)."""
+        """Events in the order they were logged, oldest first (the last ``limit`` of them),
+        of one repository, fingerprint or action when given."""
         query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if repo is not None:
             query = query.where(AuditRow.repo == repo)
         if fingerprint is not None:
             query = query.where(AuditRow.fingerprint == fingerprint)
+        if action is not None:
+            query = query.where(AuditRow.action == action)
         rows = self._db.run(lambda session: list(session.execute(query).scalars()))
         return [audit_entry(row) for row in reversed(rows)]
 

@@ -16,9 +16,11 @@ from sheriff.adapters.store.schema_base import clip
 from sheriff.adapters.store.schema_runs import NAME, RepositoryRow, TestResultRow
 from sheriff.adapters.store.upsert import upsert
 from sheriff.app.ports import TestOutcome, TestResultRecord
-from sheriff.core.model import TestIdentity
+from sheriff.core.flaky.records import ResultContext
+from sheriff.core.model import FailureType, TestIdentity
 
 RESULT_KEY = ("repository_id", "github_run_id", "attempt", "job_name", "test_key")
+CONTEXT_COLUMNS = ("job_failed", "job_total", "job_shared", "job_infra", "concurrent")
 
 
 def key_of_test(test: TestIdentity) -> str:
@@ -57,6 +59,25 @@ class ResultHistory:
         rows = self._db.run(lambda session: list(session.execute(query).scalars()))
         return [result_record(row, repo) for row in rows]
 
+    def failed_results_between(
+        self, repo: str, since: datetime, until: datetime, limit: int = 5000
+    ) -> list[TestResultRecord]:
+        """Every test failure in the repository in ``[since, until]``, oldest first."""
+        query = (
+            select(TestResultRow)
+            .join(RepositoryRow, RepositoryRow.id == TestResultRow.repository_id)
+            .where(
+                RepositoryRow.full_name == repo,
+                TestResultRow.occurred_at >= since,
+                TestResultRow.occurred_at <= until,
+                TestResultRow.outcome == TestOutcome.FAILED.value,
+            )
+            .order_by(TestResultRow.occurred_at, TestResultRow.id)
+            .limit(limit)
+        )
+        rows = self._db.run(lambda session: list(session.execute(query).scalars()))
+        return [result_record(row, repo) for row in rows]
+
 
 def result_row(result: TestResultRecord, repo_id: int, now: datetime) -> dict[str, Any]:
     return {
@@ -80,7 +101,34 @@ def result_row(result: TestResultRecord, repo_id: int, now: datetime) -> dict[st
         "source": result.source,
         "occurred_at": result.time,
         "updated_at": now,
+        "signature": clip(result.signature, 512),
+        "failure_type": result.failure_type.value if result.failure_type else None,
+        **context_columns(result.context),
     }
+
+
+def context_columns(context: ResultContext | None) -> dict[str, Any]:
+    if context is None:
+        return dict.fromkeys(CONTEXT_COLUMNS)
+    return {
+        "job_failed": context.failed,
+        "job_total": context.total,
+        "job_shared": context.shared,
+        "job_infra": context.infra,
+        "concurrent": context.concurrent,
+    }
+
+
+def context_of(row: TestResultRow) -> ResultContext | None:
+    if row.job_failed is None or row.job_total is None:
+        return None
+    return ResultContext(
+        failed=row.job_failed,
+        total=row.job_total,
+        shared=row.job_shared or 0,
+        infra=bool(row.job_infra),
+        concurrent=row.concurrent,
+    )
 
 
 def result_record(row: TestResultRow, repo: str) -> TestResultRecord:
@@ -101,4 +149,7 @@ def result_record(row: TestResultRow, repo: str) -> TestResultRecord:
         author=row.author,
         fingerprint=row.fingerprint,
         source=row.source,
+        signature=row.signature,
+        failure_type=FailureType(row.failure_type) if row.failure_type else None,
+        context=context_of(row),
     )

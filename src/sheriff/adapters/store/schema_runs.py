@@ -152,6 +152,7 @@ class TestResultRow(Base):
         ),
         Index("ix_test_results_test", "repository_id", "test_key", "occurred_at"),
         Index("ix_test_results_sha", "repository_id", "sha"),
+        Index("ix_test_results_time", "repository_id", "occurred_at"),
         MYSQL_TABLE_OPTIONS,
     )
 
@@ -176,3 +177,13 @@ class TestResultRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What the flakiness engine reads with each result (revision 0002; null before):
+    # the failure's signature and class, and what its job attempt and the hour around
+    # it said (``sheriff.core.flaky.ResultContext``).
+    signature: Mapped[str | None] = mapped_column(String(512))
+    failure_type: Mapped[str | None] = mapped_column(String(32))
+    job_failed: Mapped[int | None]
+    job_total: Mapped[int | None]
+    job_shared: Mapped[int | None]
+    job_infra: Mapped[bool | None]
+    concurrent: Mapped[int | None]

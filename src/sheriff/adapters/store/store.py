@@ -12,6 +12,7 @@ from sheriff.adapters.store.database import Database, utc_now
 from sheriff.adapters.store.issue_links import IssueLinks
 from sheriff.adapters.store.journal import Journal
 from sheriff.adapters.store.migrate import check_database, upgrade_database
+from sheriff.adapters.store.occurrence_details import OccurrenceDetails
 from sheriff.adapters.store.occurrences import Occurrences
 from sheriff.adapters.store.result_history import ResultHistory
 from sheriff.adapters.store.run_history import RunHistory
@@ -19,7 +20,9 @@ from sheriff.adapters.store.scan_state import ScanState
 from sheriff.app import ports
 
 
-class Store(RunHistory, Occurrences, ResultHistory, Cases, IssueLinks, ScanState, Journal):
+class Store(
+    RunHistory, Occurrences, OccurrenceDetails, ResultHistory, Cases, IssueLinks, ScanState, Journal
+):
     """Sheriff's database. Every method is one transaction, idempotent on natural keys."""
 
     def __init__(self, database: Database) -> None:

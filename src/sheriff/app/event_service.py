@@ -1,0 +1,151 @@
+"""Use case: what a worker does with one webhook event, and the service's scheduled scans.
+
+Any of this may run twice for one event (a worker killed midway, a retried step), so every
+part is idempotent: scanning writes the store on natural keys and finds its issues by their
+hidden markers before creating one; the audit entry is keyed by the delivery id; the
+reconcile hook must be idempotent as well.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sheriff.app.forge import Forge, WorkflowRun
+from sheriff.app.ports import AuditEvent, JournalStore, JsonObject, LogReader, Store
+from sheriff.app.scan import ScanReport, ScanRequest, scan_one_run, scan_repository
+from sheriff.app.webhook_events import EventRoute, WebhookEvent, route_event
+
+ForgeOpener = Callable[[str], AbstractContextManager[Forge]]
+"""Opens the GitHub forge bound to one repository (closed when the block ends)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileTrigger:
+    """A person acted on issue or pull request ``number`` of ``repo``."""
+
+    repo: str
+    number: int
+    event: str
+    action: str | None
+    sender: str | None
+    delivery_id: str
+
+
+class CaseReconciler(Protocol):
+    """Brings the failure cases tied to an issue or pull request up to date (idempotent).
+    Returns a short description of what it did, for the audit log."""
+
+    def reconcile(self, trigger: ReconcileTrigger) -> str: ...
+
+    def reconcile_repository(self, repo: str) -> str: ...
+
+
+class PendingReconciler:
+    """Stands in for the lifecycle's reconcile use case until it exists.
+
+    TODO(lifecycle): replace it in ``entry/web/service.py`` (``service_work``) with
+    ``sheriff.app.reconcile_service.LifecycleReconciler`` once the lifecycle is settled; the
+    events that should drive it already reach this hook and are in the audit log.
+    """
+
+    NOTE = "not reconciled: the lifecycle reconcile use case is not wired yet"
+
+    def reconcile(self, trigger: ReconcileTrigger) -> str:
+        return self.NOTE
+
+    def reconcile_repository(self, repo: str) -> str:
+        return self.NOTE
+
+
+class ScanService:
+    """Scans for the service: one run a webhook named, or a whole repository on schedule."""
+
+    def __init__(
+        self, request: ScanRequest, open_forge: ForgeOpener, store: Store, reader: LogReader
+    ) -> None:
+        self._request = request
+        self._open_forge = open_forge
+        self._store = store
+        self._reader = reader
+
+    def scan_run(self, repo: str, run: WorkflowRun) -> ScanReport:
+        with self._open_forge(repo) as forge:
+            return scan_one_run(self._request, forge, self._store, self._reader, run)
+
+    def scan_repository(self, repo: str) -> ScanReport:
+        with self._open_forge(repo) as forge:
+            return scan_repository(self._request, forge, self._store, self._reader)
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    route: EventRoute
+    summary: str
+    details: JsonObject = field(default_factory=dict)
+
+
+class EventHandler:
+    """Handles one event in a worker and writes one audit entry for it."""
+
+    def __init__(
+        self,
+        journal: JournalStore,
+        scans: ScanService,
+        reconciler: CaseReconciler,
+        own_login: str | None = None,
+    ) -> None:
+        self._journal = journal
+        self._scans = scans
+        self._reconciler = reconciler
+        self._own_login = own_login
+
+    def handle(self, event: WebhookEvent) -> EventOutcome:
+        decision = route_event(event, self._own_login)
+        if decision.route is EventRoute.SCAN_RUN and event.repo and event.run:
+            outcome = _scan_outcome(self._scans.scan_run(event.repo, event.run))
+        elif decision.route is EventRoute.RECONCILE and event.repo and event.number:
+            trigger = ReconcileTrigger(
+                event.repo, event.number, event.name, event.action, event.sender, event.delivery_id
+            )
+            outcome = EventOutcome(EventRoute.RECONCILE, self._reconciler.reconcile(trigger))
+        else:
+            outcome = EventOutcome(decision.route, decision.reason)
+        self._journal.append_audit(audit_entry_of(event, outcome))
+        return outcome
+
+
+def audit_entry_of(event: WebhookEvent, outcome: EventOutcome) -> AuditEvent:
+    """The audit entry of a handled event, keyed by its delivery (written once)."""
+    details: JsonObject = {"delivery": event.delivery_id, "route": outcome.route.value}
+    details |= {"outcome": outcome.summary, **outcome.details}
+    if event.run is not None:
+        details["run_id"] = event.run.run_id
+        details["run_attempt"] = event.run.attempt
+    if event.number is not None:
+        details["number"] = event.number
+    if event.label:
+        details["label"] = event.label
+    action = f"webhook.{event.name}" + (f".{event.action}" if event.action else "")
+    return AuditEvent(
+        actor=event.sender or "github",
+        action=action,
+        cause=f"GitHub delivery {event.delivery_id}",
+        repo=event.repo,
+        details=details,
+        key=f"webhook:{event.delivery_id}",
+    )
+
+
+def _scan_outcome(report: ScanReport) -> EventOutcome:
+    actions = Counter(item.plan.action.value for item in report.issues)
+    details: JsonObject = {
+        "runs_recorded": report.runs_recorded,
+        "jobs_triaged": report.jobs_triaged,
+        "issue_actions": dict(sorted(actions.items())),
+    }
+    summary = f"scanned: {report.runs_recorded} run(s), {report.jobs_triaged} failed job(s)"
+    return EventOutcome(EventRoute.SCAN_RUN, summary, details)

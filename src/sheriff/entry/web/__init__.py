@@ -1,0 +1,1 @@
+"""The web entry point: GitHub webhooks (``sheriff serve``), health and metrics."""

@@ -1,0 +1,188 @@
+"""Wiring for ``sheriff serve`` and ``sheriff worker``: settings → store, GitHub, use cases,
+durable engine, web application, uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sheriff.config import Settings
+from sheriff.errors import ConfigError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from sheriff.adapters.engine import DurableEngine, EngineSettings, ServiceWork
+    from sheriff.adapters.store import Store
+    from sheriff.entry.web.metrics import ServiceMetrics
+
+ENGINE_FILE = "sheriff-engine.sqlite"
+SECRET_HINT = (
+    "set SHERIFF_WEBHOOK_SECRET to the GitHub App's webhook secret (make one with "  # noqa: S105
+    "`python -c 'import secrets; print(secrets.token_hex(32))'` and paste it in the App settings)"
+)
+POSTGRES_HINT = (
+    "point SHERIFF_ENGINE_DB_URL at a PostgreSQL database shared by every process "
+    "(postgresql://USER:PASSWORD@HOST/DB); for a single process run `sheriff serve` alone"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    engine: DurableEngine
+    metrics: ServiceMetrics
+
+
+def require_webhook_secret(settings: Settings) -> bytes:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise ConfigError("sheriff serve needs a webhook secret", hint=SECRET_HINT)
+    return secret.encode("utf-8")
+
+
+def engine_url_of(settings: Settings) -> str:
+    if settings.engine_db_url:
+        return settings.engine_db_url
+    from sheriff.entry.scan_command import data_dir_of
+
+    folder = data_dir_of(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / ENGINE_FILE}"
+
+
+def require_shared_engine(url: str, what: str) -> None:
+    if url.startswith("sqlite"):
+        raise ConfigError(f"{what} needs the PostgreSQL engine database", hint=POSTGRES_HINT)
+
+
+def engine_settings_of(settings: Settings, url: str, *, process_queues: bool) -> EngineSettings:
+    from sheriff.adapters.engine import EngineSettings
+
+    return EngineSettings(
+        system_database_url=url,
+        executor_id=settings.worker_id or f"{socket.gethostname()}-{os.getpid()}",
+        worker_concurrency=settings.worker_concurrency,
+        repo_concurrency=settings.repo_concurrency,
+        poll_seconds=settings.queue_poll_seconds,
+        process_queues=process_queues,
+        heartbeat_seconds=settings.worker_heartbeat_seconds,
+        dead_after_seconds=settings.worker_dead_after_seconds,
+        scan_interval_seconds=settings.scan_interval_seconds,
+        reconcile_interval_seconds=settings.reconcile_interval_seconds,
+        watched_repos=settings.watched_repos,
+    )
+
+
+def service_work(settings: Settings, store: Store) -> ServiceWork:
+    from sheriff.adapters.engine import ServiceWork
+    from sheriff.adapters.logfiles import FileLogReader
+    from sheriff.app.event_service import EventHandler, PendingReconciler, ScanService
+    from sheriff.app.scan import ScanRequest
+    from sheriff.entry import scan_command as wiring
+
+    request = ScanRequest(
+        data_dir=wiring.data_dir_of(settings),
+        base_settings=wiring.repo_settings_of(settings),
+        max_runs=settings.max_runs_per_scan,
+        budget=settings.budget,
+    )
+    scans = ScanService(
+        request,
+        lambda repo: wiring.open_forge(settings, repo, store),
+        store,
+        FileLogReader(settings.chunk_bytes),
+    )
+    reconciler = PendingReconciler()
+    events = EventHandler(store, scans, reconciler, settings.bot_login)
+    return ServiceWork(events, scans, reconciler)
+
+
+@contextmanager
+def running_service(
+    settings: Settings, engine_url: str, *, process_queues: bool
+) -> Iterator[Service]:
+    """The store and the durable engine, started (and stopped when the block ends)."""
+    from sheriff.adapters.engine import DurableEngine
+    from sheriff.entry.scan_command import open_scan_store
+    from sheriff.entry.web.metrics import ServiceMetrics
+
+    store = open_scan_store(settings)
+    try:
+        metrics = ServiceMetrics()
+        engine_settings = engine_settings_of(settings, engine_url, process_queues=process_queues)
+        with DurableEngine(engine_settings, service_work(settings, store), metrics) as engine:
+            yield Service(engine, metrics)
+    finally:
+        store.close()
+
+
+def build_app(settings: Settings, service: Service, secret: bytes | None) -> FastAPI:
+    from sheriff.entry.web.intake import WebhookIntake
+    from sheriff.entry.web.web_app import EngineProbe, build_web_app
+
+    engine = service.engine
+    intake = None
+    if secret is not None:
+        limit = settings.webhook_max_body_bytes
+        intake = WebhookIntake(secret, limit, engine.enqueue, settings.bot_login)
+    probe = EngineProbe(engine.settings.executor_id, engine.healthy, engine.queue_depth)
+    return build_web_app(intake, service.metrics, probe)
+
+
+def run_http(app: FastAPI, host: str, port: int) -> None:
+    """Serve until SIGINT/SIGTERM, then return (so the engine and store close cleanly).
+
+    uvicorn stops gracefully on those signals and then raises the signal again for the
+    handler it found installed; a no-op handler here keeps that from killing the process
+    before the engine has stopped."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=30,
+    )
+    logging.getLogger("sheriff").info("listening on http://%s:%d", host, port)
+    previous = {number: signal.signal(number, _note_stop) for number in STOP_SIGNALS}
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _note_stop(number: int, _frame: object) -> None:
+    logging.getLogger("sheriff").info("stopping (%s)", signal.Signals(number).name)
+
+
+def wait_for_stop_signal() -> None:
+    stopping = threading.Event()
+    for number in STOP_SIGNALS:
+        signal.signal(number, lambda _number, _frame: stopping.set())
+    while not stopping.wait(1.0):
+        pass
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for chatty in ("alembic", "httpx"):  # one line per migration step / GitHub request
+        logging.getLogger(chatty).setLevel(logging.WARNING)
