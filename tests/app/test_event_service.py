@@ -11,13 +11,14 @@ import pytest
 from sheriff.adapters.logfiles import FileLogReader
 from sheriff.app.event_service import (
     EventHandler,
+    MentionResponder,
     PendingReconciler,
     ReconcileTrigger,
     ScanService,
 )
 from sheriff.app.forge import Forge
 from sheriff.app.scan import ScanRequest
-from sheriff.app.webhook_events import EventRoute, WebhookEvent
+from sheriff.app.webhook_events import EventRoute, EventText, WebhookEvent
 from sheriff.core.repo_config import RepoSettings
 from tests.app.scan_world import REPO, World, attempt_line, github_forge, running_world, write_seed
 from tests.app.webhook_payloads import run_event, workflow_run_payload
@@ -38,13 +39,19 @@ def world(tmp_path: Path) -> Iterator[World]:
     yield from running_world(seed, tmp_path / "data", github_forge)
 
 
-def handler_for(world: World, reconciler: PendingReconciler | None = None) -> EventHandler:
+def handler_for(
+    world: World,
+    reconciler: PendingReconciler | None = None,
+    mentions: MentionResponder | None = None,
+) -> EventHandler:
     def open_forge(repo: str) -> Forge:
         return world.make_forge(world.fake.url, repo, None)
 
     request = ScanRequest(world.data_dir, RepoSettings(recurrence_threshold=1))  # one run files
     scans = ScanService(request, open_forge, world.store, FileLogReader(1 << 20))  # type: ignore[arg-type]
-    return EventHandler(world.store, scans, reconciler or PendingReconciler(), "sheriff-bot")
+    return EventHandler(
+        world.store, scans, reconciler or PendingReconciler(), "sheriff-bot", mentions=mentions
+    )
 
 
 def issue_creations(world: World) -> int:
@@ -120,3 +127,63 @@ def test_an_event_that_needs_no_work_is_still_audited(world: World) -> None:
     assert [e.event.action for e in world.store.audit_log() if e.event.key == "webhook:i-1"] == [
         "webhook.installation.created"
     ]
+
+
+class RecordingResponder:
+    """Stands for the assistant; notes when it ran, relative to the reconciler."""
+
+    def __init__(self, order: list[str]) -> None:
+        self.order = order
+
+    def respond(self, event: WebhookEvent) -> str | None:
+        self.order.append("assistant")
+        return "assistant: answered: explained the failure"
+
+
+class OrderedReconciler(RecordingReconciler):
+    def __init__(self, order: list[str]) -> None:
+        super().__init__()
+        self.order = order
+
+    def reconcile(self, trigger: ReconcileTrigger) -> str:
+        self.order.append("reconcile")
+        return super().reconcile(trigger)
+
+
+def test_the_assistant_answers_before_the_case_discussion_and_is_audited(world: World) -> None:
+    order: list[str] = []
+    handler = handler_for(world, OrderedReconciler(order), RecordingResponder(order))
+    comment = WebhookEvent(
+        delivery_id="m-1",
+        name="issue_comment",
+        action="created",
+        repo=REPO,
+        sender="maintainer-alice",
+        sender_is_bot=False,
+        received_at=0.0,
+        number=5,
+        text=EventText("issue_comment", 77, "@sheriff why did this fail?"),
+    )
+    outcome = handler.handle(comment)
+    assert order == ["assistant", "reconcile"]
+    assert outcome.details["assistant"] == "assistant: answered: explained the failure"
+    (entry,) = [e for e in world.store.audit_log(REPO) if e.event.key == "webhook:m-1"]
+    assert "assistant: answered" in entry.event.details["outcome"]
+
+
+def test_an_event_without_text_never_calls_the_assistant(world: World) -> None:
+    order: list[str] = []
+    handler = handler_for(world, OrderedReconciler(order), RecordingResponder(order))
+    labelled = WebhookEvent(
+        delivery_id="l-1",
+        name="issues",
+        action="labeled",
+        repo=REPO,
+        sender="maintainer-alice",
+        sender_is_bot=False,
+        received_at=0.0,
+        number=5,
+        label="sheriff/ai-fix-approved",
+    )
+    handler.handle(labelled)
+    assert order == ["reconcile"]

@@ -22,6 +22,9 @@ from sheriff.app.webhook_events import EventRoute, WebhookEvent, route_event
 ForgeOpener = Callable[[str], AbstractContextManager[Forge]]
 """Opens the GitHub forge bound to one repository (closed when the block ends)."""
 
+RunFollowUp = Callable[[Forge, WorkflowRun], str]
+"""Work after a pull request's run was scanned (the PR failure report); returns a summary."""
+
 
 @dataclass(frozen=True, slots=True)
 class ReconcileTrigger:
@@ -33,6 +36,13 @@ class ReconcileTrigger:
     action: str | None
     sender: str | None
     delivery_id: str
+
+
+class MentionResponder(Protocol):
+    """The @sheriff assistant: answers the text an event carries (idempotent); returns what
+    it did, or None when the event carries no text."""
+
+    def respond(self, event: WebhookEvent) -> str | None: ...
 
 
 class CaseReconciler(Protocol):
@@ -65,16 +75,30 @@ class ScanService:
     """Scans for the service: one run a webhook named, or a whole repository on schedule."""
 
     def __init__(
-        self, request: ScanRequest, open_forge: ForgeOpener, store: Store, reader: LogReader
+        self,
+        request: ScanRequest,
+        open_forge: ForgeOpener,
+        store: Store,
+        reader: LogReader,
+        *,
+        pull_request_follow_up: RunFollowUp | None = None,
     ) -> None:
         self._request = request
         self._open_forge = open_forge
         self._store = store
         self._reader = reader
+        self._follow_up = pull_request_follow_up
+        self.last_follow_up: str | None = None
 
     def scan_run(self, repo: str, run: WorkflowRun) -> ScanReport:
+        """Scan one run; for a pull request's run, then report on the pull request (the
+        report reads the verdicts the scan just stored)."""
+        self.last_follow_up = None
         with self._open_forge(repo) as forge:
-            return scan_one_run(self._request, forge, self._store, self._reader, run)
+            report = scan_one_run(self._request, forge, self._store, self._reader, run)
+            if self._follow_up is not None and run.event.startswith("pull_request"):
+                self.last_follow_up = self._follow_up(forge, run)
+            return report
 
     def scan_repository(self, repo: str) -> ScanReport:
         with self._open_forge(repo) as forge:
@@ -97,16 +121,31 @@ class EventHandler:
         scans: ScanService,
         reconciler: CaseReconciler,
         own_login: str | None = None,
+        mentions: MentionResponder | None = None,
     ) -> None:
         self._journal = journal
         self._scans = scans
         self._reconciler = reconciler
         self._own_login = own_login
+        self._mentions = mentions
 
     def handle(self, event: WebhookEvent) -> EventOutcome:
+        # The assistant goes first: a comment it answers then counts as answered for the
+        # case discussion (they share the reply key), so no comment is answered twice.
+        note = self._mentions.respond(event) if self._mentions and event.text else None
+        outcome = self._route(event)
+        if note is not None:
+            details = {**outcome.details, "assistant": note}
+            outcome = EventOutcome(outcome.route, f"{outcome.summary}; {note}", details)
+        self._journal.append_audit(audit_entry_of(event, outcome))
+        return outcome
+
+    def _route(self, event: WebhookEvent) -> EventOutcome:
         decision = route_event(event, self._own_login)
         if decision.route is EventRoute.SCAN_RUN and event.repo and event.run:
-            outcome = _scan_outcome(self._scans.scan_run(event.repo, event.run))
+            outcome = _scan_outcome(
+                self._scans.scan_run(event.repo, event.run), self._scans.last_follow_up
+            )
         elif decision.route is EventRoute.RECONCILE and event.repo and event.number:
             trigger = ReconcileTrigger(
                 event.repo, event.number, event.name, event.action, event.sender, event.delivery_id
@@ -114,7 +153,6 @@ class EventHandler:
             outcome = EventOutcome(EventRoute.RECONCILE, self._reconciler.reconcile(trigger))
         else:
             outcome = EventOutcome(decision.route, decision.reason)
-        self._journal.append_audit(audit_entry_of(event, outcome))
         return outcome
 
 
@@ -140,7 +178,7 @@ def audit_entry_of(event: WebhookEvent, outcome: EventOutcome) -> AuditEvent:
     )
 
 
-def _scan_outcome(report: ScanReport) -> EventOutcome:
+def _scan_outcome(report: ScanReport, follow_up: str | None = None) -> EventOutcome:
     actions = Counter(item.plan.action.value for item in report.issues)
     details: JsonObject = {
         "runs_recorded": report.runs_recorded,
@@ -148,4 +186,7 @@ def _scan_outcome(report: ScanReport) -> EventOutcome:
         "issue_actions": dict(sorted(actions.items())),
     }
     summary = f"scanned: {report.runs_recorded} run(s), {report.jobs_triaged} failed job(s)"
+    if follow_up is not None:
+        details["pull_request_report"] = follow_up
+        summary += f"; {follow_up}"
     return EventOutcome(EventRoute.SCAN_RUN, summary, details)

@@ -62,6 +62,7 @@ class WebhookEvent:
     number: int | None = None
     label: str | None = None
     conclusion: str | None = None  # of a workflow job or check run
+    text: EventText | None = None  # a comment, review or body that may call the assistant
 
     @property
     def partition(self) -> str:
@@ -69,6 +70,22 @@ class WebhookEvent:
         if self.repo:
             return self.repo
         return f"installation:{self.installation_id}" if self.installation_id else "github"
+
+
+@dataclass(frozen=True, slots=True)
+class EventText:
+    """The text a person wrote, with where it was written (for the @sheriff assistant).
+
+    ``source`` is a ``MentionSource`` value; ``source_id`` the comment's, review's or review
+    comment's id, or the issue's number for a body."""
+
+    source: str
+    source_id: int
+    body: str
+    is_pull_request: bool = False
+    html_url: str | None = None
+    path: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

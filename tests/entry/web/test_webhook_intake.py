@@ -203,3 +203,40 @@ def test_metrics_count_deliveries_by_event_and_result(site: Site) -> None:
 def test_health_is_reported(site: Site) -> None:
     response = httpx.get(f"{site.url}/healthz")
     assert response.json() == {"status": "ok", "executor": "test"}
+
+
+def test_a_comment_delivery_carries_its_text_for_the_assistant() -> None:
+    from sheriff.entry.web.deliveries import read_event
+    from tests.app.webhook_payloads import issue_comment_payload
+
+    payload = issue_comment_payload("acme/app", 5, "@sheriff why did this fail?")
+    event = read_event("issue_comment", "d-1", payload, 0.0)
+    assert event.text is not None
+    assert (event.text.source, event.text.source_id, event.text.body) == (
+        "issue_comment",
+        77,
+        "@sheriff why did this fail?",
+    )
+    assert not event.text.is_pull_request
+    deleted = read_event("issue_comment", "d-2", {**payload, "action": "deleted"}, 0.0)
+    assert deleted.text is None  # only text a person just wrote calls the assistant
+
+
+def test_a_review_comment_delivery_carries_its_path_and_line() -> None:
+    from sheriff.entry.web.deliveries import read_event
+
+    payload = {
+        "action": "created",
+        "pull_request": {"number": 9},
+        "comment": {"id": 41, "body": "@sheriff is this safe?", "path": "src/a.py", "line": 12},
+        "repository": {"full_name": "acme/app"},
+        "sender": {"login": "ada", "type": "User"},
+    }
+    event = read_event("pull_request_review_comment", "d-3", payload, 0.0)
+    assert event.text is not None
+    assert (event.text.source, event.text.path, event.text.line) == (
+        "review_comment",
+        "src/a.py",
+        12,
+    )
+    assert event.text.is_pull_request

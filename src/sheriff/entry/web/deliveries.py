@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from sheriff.adapters.github.payloads import run_from
-from sheriff.app.webhook_events import WebhookEvent
+from sheriff.app.webhook_events import EventText, WebhookEvent
 from sheriff.errors import GitHubRequestError
 
 DELIVERY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
@@ -43,6 +43,40 @@ def read_event(name: str, delivery_id: str, payload: Any, received_at: float) ->
         conclusion=_text(_object(payload, SUBJECT_KEYS[name]), "conclusion")
         if name in SUBJECT_KEYS
         else None,
+        text=_text_of(name, payload),
+    )
+
+
+# Where each event keeps the text a person wrote: (object, MentionSource value).
+TEXT_HOLDERS = {
+    "issue_comment": ("comment", "issue_comment"),
+    "pull_request_review": ("review", "review"),
+    "pull_request_review_comment": ("comment", "review_comment"),
+    "issues": ("issue", "issue_body"),
+    "pull_request": ("pull_request", "issue_body"),
+}
+TEXT_ACTIONS = frozenset({"created", "submitted", "opened", "edited"})
+
+
+def _text_of(name: str, payload: dict[str, Any]) -> EventText | None:
+    """The comment, review or body the event carries, when a person just wrote it."""
+    if name not in TEXT_HOLDERS or _text(payload, "action") not in TEXT_ACTIONS:
+        return None
+    key, source = TEXT_HOLDERS[name]
+    holder = _object(payload, key)
+    body = _text(holder, "body")
+    source_id = _integer(holder, "number" if source == "issue_body" else "id")
+    if not body or source_id is None:
+        return None
+    return EventText(
+        source=source,
+        source_id=source_id,
+        body=body,
+        is_pull_request=name.startswith("pull_request")
+        or "pull_request" in _object(payload, "issue"),
+        html_url=_text(holder, "html_url"),
+        path=_text(holder, "path"),
+        line=_integer(holder, "line"),
     )
 
 

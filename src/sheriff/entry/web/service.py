@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
     from sheriff.adapters.engine import DurableEngine, EngineSettings, ServiceWork
     from sheriff.adapters.store import Store
+    from sheriff.app.assistant_events import AssistantResponder
+    from sheriff.app.event_service import RunFollowUp
+    from sheriff.app.forge import Forge, WorkflowRun
+    from sheriff.app.ports import LogReader
     from sheriff.entry.web.metrics import ServiceMetrics
 
 ENGINE_FILE = "sheriff-engine.sqlite"
@@ -84,8 +88,10 @@ def engine_settings_of(settings: Settings, url: str, *, process_queues: bool) ->
 def service_work(settings: Settings, store: Store) -> ServiceWork:
     from sheriff.adapters.engine import ServiceWork
     from sheriff.adapters.logfiles import FileLogReader
-    from sheriff.app.event_service import EventHandler, PendingReconciler, ScanService
+    from sheriff.app.event_service import EventHandler, ScanService
+    from sheriff.app.reconcile_service import LifecycleReconciler
     from sheriff.app.scan import ScanRequest
+    from sheriff.entry import reconcile_command as lifecycle
     from sheriff.entry import scan_command as wiring
 
     request = ScanRequest(
@@ -93,16 +99,64 @@ def service_work(settings: Settings, store: Store) -> ServiceWork:
         base_settings=wiring.repo_settings_of(settings),
         max_runs=settings.max_runs_per_scan,
         budget=settings.budget,
+        reruns=wiring.rerun_settings_of(settings),
     )
+    reader = FileLogReader(settings.chunk_bytes)
     scans = ScanService(
         request,
         lambda repo: wiring.open_forge(settings, repo, store),
         store,
-        FileLogReader(settings.chunk_bytes),
+        reader,
+        pull_request_follow_up=pull_request_reporter(settings, store, reader),
     )
-    reconciler = PendingReconciler()
-    events = EventHandler(store, scans, reconciler, settings.bot_login)
+    reconciler = LifecycleReconciler(
+        lifecycle.reconcile_request_of(settings, dry_run=False),
+        lambda repo: wiring.open_forge(settings, repo, store),
+        store,
+        llm=lifecycle.configured_llm(settings),
+        mirrors=lifecycle.mirror_opener(settings),
+    )
+    events = EventHandler(
+        store, scans, reconciler, settings.bot_login, mentions=assistant_of(settings, store)
+    )
     return ServiceWork(events, scans, reconciler)
+
+
+def assistant_of(settings: Settings, store: Store) -> AssistantResponder | None:
+    """The @sheriff assistant for the service (None when turned off)."""
+    if not settings.assistant_enabled:
+        return None
+    from sheriff.app.assistant import AssistantOptions
+    from sheriff.app.assistant_events import AssistantResponder
+    from sheriff.entry import reconcile_command as lifecycle
+    from sheriff.entry import scan_command as wiring
+
+    return AssistantResponder(
+        AssistantOptions.from_settings(settings),
+        lambda repo: wiring.open_forge(settings, repo, store),
+        store,
+        llm=lifecycle.configured_llm(settings),
+        mirrors=lifecycle.mirror_opener(settings),
+    )
+
+
+def pull_request_reporter(
+    settings: Settings, store: Store, reader: LogReader
+) -> RunFollowUp | None:
+    """The PR failure report after each scanned pull-request run (None when turned off)."""
+    if not settings.pr_report:
+        return None
+    from sheriff.app.pr_report import PullRequestReportRequest, report_pull_request_failures
+    from sheriff.entry import reconcile_command as lifecycle
+    from sheriff.entry.scan_command import data_dir_of
+
+    request = PullRequestReportRequest.from_settings(settings, data_dir_of(settings))
+    llm = lifecycle.configured_llm(settings)
+
+    def report(forge: Forge, run: WorkflowRun) -> str:
+        return report_pull_request_failures(request, forge, store, reader, run, llm=llm).summary
+
+    return report
 
 
 @contextmanager
