@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -10,28 +10,13 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from sheriff.app.llm import LLM as LLM  # noqa: PLC0414 (re-export; the port lives in app/llm.py)
+from sheriff.app.log_ports import LogReader as LogReader  # noqa: PLC0414 (re-export)
+from sheriff.app.log_ports import PartScanner as PartScanner  # noqa: PLC0414 (re-export)
 from sheriff.app.workspace import SourceMirror as SourceMirror  # noqa: PLC0414 (re-export)
 from sheriff.app.workspace import Workspace as Workspace  # noqa: PLC0414 (re-export)
-from sheriff.core.diffing import PassingBaseline
 from sheriff.core.flaky.records import ResultContext
 from sheriff.core.lifecycle.states import CaseState as CaseState  # noqa: PLC0414 (re-export)
 from sheriff.core.model import Classification, Failure, FailureType, LineRange, TestIdentity
-from sheriff.core.parts import PartResult
-
-
-class LogReader(Protocol):
-    """Gives the bytes of a named log (a path, ``-``, an archive...)."""
-
-    def chunks(self, name: str) -> Iterator[bytes]: ...
-
-    def read_all(self, name: str) -> bytes: ...
-
-
-class PartScanner(Protocol):
-    """Scans a big log in parts on several cores, or declines (returns None)."""
-
-    def scan(self, name: str, baseline: PassingBaseline | None) -> list[PartResult] | None: ...
-
 
 # --- Store: what Sheriff remembers between scans ------------------------------------------
 # CI history ([T2]), test-result history ([T3]) and failure cases with their lifecycle

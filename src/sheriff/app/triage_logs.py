@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sheriff.app.ports import LogReader, PartScanner
+from sheriff.app.log_ports import LogReader, PartScanner
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.excerpt import DEFAULT_BUDGET
 from sheriff.core.model import TriageReport
