@@ -187,11 +187,11 @@ class Settings(BaseSettings):
     worker_id: str | None = Field(
         None, max_length=100, description="this process's executor id (default: host-pid)"
     )
-    worker_concurrency: int = Field(8, ge=1, le=256, description="events one process runs at once")
+    worker_concurrency: int = Field(16, ge=1, le=256, description="events one process runs at once")
     repo_concurrency: int = Field(
         1, ge=1, le=64, description="events of one repository run at once, across all workers"
     )
-    queue_poll_seconds: float = Field(0.2, gt=0, le=60, description="how often queues are polled")
+    queue_poll_seconds: float = Field(0.1, gt=0, le=60, description="how often queues are polled")
     worker_heartbeat_seconds: float = Field(
         5.0, gt=0, le=300, description="how often a process says it is alive"
     )

@@ -51,6 +51,24 @@ def issue_comment_payload(
     }
 
 
+def workflow_job_payload(repo: str, job_id: int, conclusion: str = "failure") -> dict[str, Any]:
+    """A ``workflow_job`` delivery for a job that finished (recorded, no GitHub call)."""
+    return {
+        "action": "completed",
+        "workflow_job": {
+            "id": job_id,
+            "run_id": job_id // 10,
+            "name": "build-test",
+            "status": "completed",
+            "conclusion": conclusion,
+            "labels": ["ubuntu-latest"],
+        },
+        "repository": {"full_name": repo, "default_branch": "main"},
+        "sender": SENDER,
+        "installation": {"id": 4242},
+    }
+
+
 def new_delivery_id() -> str:
     return str(uuid.uuid4())
 

@@ -19,7 +19,7 @@ from dbos import DBOSClient
 
 from tests.adapters.engine.databases import fresh_pg_database
 from tests.app.scan_world import REPO
-from tests.app.webhook_payloads import issue_comment_payload
+from tests.app.webhook_payloads import workflow_job_payload
 from tests.entry.web.service_world import ServiceWorld, fake_github, wait_until
 
 
@@ -101,13 +101,13 @@ def test_deliveries_are_spread_over_the_workers(world: ServiceWorld) -> None:
         wait_until(lambda: executor_of(world.engine_url, "spread-scan")[1] == "PENDING")
         busy, _ = executor_of(world.engine_url, "spread-scan")
         # ... while the other takes the events of other repositories.
-        world.deliver(web.url, comment_body("acme/other"), event="issue_comment", delivery_id="c1")
-        wait_until(lambda: len(world.audit_of("c1")) == 1, what="the comment")
+        world.deliver(web.url, job_body("acme/other"), event="workflow_job", delivery_id="c1")
+        wait_until(lambda: len(world.audit_of("c1")) == 1, what="the job event")
         other, state = executor_of(world.engine_url, "c1")
         assert state == "SUCCESS"
         assert {busy, other} == {"worker-1", "worker-2"}
         wait_until(lambda: len(world.audit_of("spread-scan")) == 1, what="the scan")
 
 
-def comment_body(repo: str) -> bytes:
-    return json.dumps(issue_comment_payload(repo, 3, "why did this fail?")).encode()
+def job_body(repo: str) -> bytes:
+    return json.dumps(workflow_job_payload(repo, 77001)).encode()

@@ -23,9 +23,9 @@ class EngineSettings:
 
     system_database_url: str
     executor_id: str
-    worker_concurrency: int = 8
+    worker_concurrency: int = 16
     repo_concurrency: int = 1
-    poll_seconds: float = 0.2
+    poll_seconds: float = 0.1
     process_queues: bool = True
     heartbeat_seconds: float = 5.0
     dead_after_seconds: float = 60.0  # > the longest GitHub request: see liveness

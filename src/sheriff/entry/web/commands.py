@@ -65,7 +65,7 @@ def worker(  # noqa: PLR0917 - typer options are parameters
         str | None, typer.Option(help="This process's executor id (default: HOST-PID).")
     ] = None,
     concurrency: Annotated[
-        int | None, typer.Option(help="Events one process runs at once (default 8).")
+        int | None, typer.Option(help="Events one process runs at once (default 16).")
     ] = None,
     host: Annotated[str, typer.Option(help="Address of the health/metrics server.")] = "127.0.0.1",
     port: Annotated[

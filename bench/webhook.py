@@ -1,0 +1,242 @@
+"""Webhook intake and durable processing on loopback: signed deliveries at a fixed rate.
+
+Three deployments, each on fresh databases against the fake GitHub:
+
+- ``single``: one ``sheriff serve`` on SQLite (web tier and workers in one process);
+- ``intake``: ``sheriff serve --no-workers`` on PostgreSQL alone during the load (as if the
+  workers ran on other machines); two ``sheriff worker`` processes drain the queue after;
+- ``workers``: ``sheriff serve --no-workers`` plus two ``sheriff worker`` processes on the
+  same cores (PostgreSQL, workers at a lower CPU priority); worker 1 is SIGKILLed a third
+  of the way through the load and started again (same worker id) five seconds later.
+
+PostgreSQL is SHERIFF_TEST_PG_URL or --pg (``scripts/dbservers``: fsync off). Deliveries:
+failed ``workflow_job`` events (queued, recorded in the audit log) with one failed-run
+delivery per scanned repository spread among them (scanned against the fake GitHub:
+download the log, triage, open an issue). Reports acknowledgement latency (p50/p99,
+open-loop client on the same 2 cores), how long processing took to drain, and whether every
+acknowledged delivery was processed exactly once: its workflow ended SUCCESS, its audit
+entry exists once, and every scanned repository got exactly one issue from one POST.
+
+    python bench/webhook.py [--rate 200] [--seconds 30] [--only single|intake|workers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sheriff.testing.fakegithub import FakeGitHub
+from webhook_check import check_exactly_once, queue_depth
+from webhook_load import (
+    SECRET,
+    Process,
+    Sent,
+    build_deliveries,
+    prepare_fake,
+    send_at_rate,
+    start,
+    write_seed,
+)
+from webhook_report import Outcome, describe, reading, report_header, summary_table
+
+RESULTS = Path(__file__).resolve().parent / "results" / "webhook.md"
+SCAN_REPOS = 30
+DRAIN_LIMIT = 900.0
+PORT_BASE = 18700
+WORKER_NICE = 10  # workers run at a lower CPU priority than the web tier
+
+
+def drop_pg(url: str) -> None:
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def fresh_pg(server: str, prefix: str) -> str:
+    url = make_url(server)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def environment(fake: FakeGitHub, folder: Path, store: str, engine: str) -> dict[str, str]:
+    return {
+        "SHERIFF_WEBHOOK_SECRET": SECRET,
+        "SHERIFF_GITHUB_API_URL": fake.url,
+        "SHERIFF_GITHUB_TOKEN": "bench",
+        "SHERIFF_DB_URL": store,
+        "SHERIFF_ENGINE_DB_URL": engine,
+        "SHERIFF_DATA_DIR": str(folder / "data"),
+        "SHERIFF_WORKER_DEAD_AFTER_SECONDS": "10",
+        "XDG_DATA_HOME": str(folder / "xdg"),
+    }
+
+
+def drain(engine_url: str) -> float:
+    started = time.monotonic()
+    while queue_depth(engine_url) > 0:
+        if time.monotonic() - started > DRAIN_LIMIT:
+            break
+        time.sleep(1.0)
+    return time.monotonic() - started
+
+
+def run_single(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+    store, engine = f"sqlite:///{folder / 'store.db'}", f"sqlite:///{folder / 'engine.sqlite'}"
+    env = environment(fake, folder, store, engine)
+    deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
+    server = start("serve", ["serve"], env, folder / "serve.log", PORT_BASE)
+    try:
+        sent = send_at_rate(server.url or "", deliveries, args.rate)
+        drained = drain(engine)
+    finally:
+        server.stop()
+    check = check_exactly_once(sent, engine, store, fake, SCAN_REPOS)
+    return Outcome("single process, SQLite", sent, drained, check, [])
+
+
+@dataclass
+class Deployment:
+    """The processes of the PostgreSQL deployment; ``env`` points them at fresh databases."""
+
+    env: dict[str, str]
+    folder: Path
+    engine: str
+    store: str
+
+    def drop(self) -> None:
+        drop_pg(self.engine)
+        drop_pg(self.store)
+
+    def worker(self, number: int) -> Process:
+        name = f"worker-{number}"
+        log = self.folder / f"{name}.log"
+        port = PORT_BASE + 1 + number
+        args = ["worker", "--worker-id", name]
+        return start(name, args, self.env, log, port, nice=WORKER_NICE)
+
+
+def postgres_deployment(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Deployment:
+    server_url = args.pg or os.environ.get("SHERIFF_TEST_PG_URL")
+    if not server_url:
+        raise SystemExit("set SHERIFF_TEST_PG_URL or --pg (scripts/dbservers)")
+    store, engine = fresh_pg(server_url, "bench_store"), fresh_pg(server_url, "bench_engine")
+    env = environment(fake, folder, store, engine)
+    start("upgrade", ["db", "upgrade"], env, folder / "upgrade.log", None).popen.wait(120)
+    return Deployment(env, folder, engine, store)
+
+
+def run_intake(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+    """The web tier alone during the load (workers on other machines, started after it)."""
+    site = postgres_deployment(args, fake, folder)
+    deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
+    web = start("web", ["serve", "--no-workers"], site.env, folder / "web.log", PORT_BASE + 1)
+    workers: list[Process] = []
+    try:
+        sent = send_at_rate(web.url or "", deliveries, args.rate)
+        workers = [site.worker(1), site.worker(2)]
+        drained = drain(site.engine)
+    finally:
+        for process in [web, *workers]:
+            process.stop()
+    check = check_exactly_once(sent, site.engine, site.store, fake, SCAN_REPOS)
+    site.drop()
+    notes = ["the two workers started once the load was over; drain time counts from then"]
+    return Outcome("web tier alone, PostgreSQL", sent, drained, check, notes)
+
+
+def run_workers(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+    """Web tier and two workers on the same cores; worker 1 killed and restarted."""
+    site = postgres_deployment(args, fake, folder)
+    deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
+    web = start("web", ["serve", "--no-workers"], site.env, folder / "web.log", PORT_BASE + 1)
+    workers = [site.worker(1), site.worker(2)]
+    notes: list[str] = []
+
+    async def load_with_a_crash() -> list[Sent]:
+        sending = asyncio.create_task(
+            asyncio.to_thread(send_at_rate, web.url or "", deliveries, args.rate)
+        )
+        await asyncio.sleep(args.seconds / 3)
+        in_flight = await asyncio.to_thread(pending_on, site.engine, "worker-1")
+        workers[0].kill()
+        notes.append(f"worker-1 SIGKILLed at {args.seconds / 3:.0f} s with {in_flight} "
+                     "event(s) in flight")  # fmt: skip
+        await asyncio.sleep(5)
+        workers[0] = await asyncio.to_thread(site.worker, 1)
+        notes.append("worker-1 started again (same id) 5 s later")
+        return await sending
+
+    try:
+        sent = asyncio.run(load_with_a_crash())
+        drained = drain(site.engine)
+    finally:
+        for process in [web, *workers]:
+            process.stop()
+    check = check_exactly_once(sent, site.engine, site.store, fake, SCAN_REPOS)
+    site.drop()
+    notes.append(f"workers run at nice {WORKER_NICE}: the web tier comes first for the CPU")
+    return Outcome(
+        "web tier + 2 workers on the same cores, PostgreSQL", sent, drained, check, notes
+    )
+
+
+def pending_on(engine_url: str, executor: str) -> int:
+    from dbos import DBOSClient
+
+    client = DBOSClient(system_database_url=engine_url)
+    try:
+        return len(client.list_workflows(status="PENDING", executor_id=executor, load_input=False))
+    finally:
+        client.destroy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--only", choices=("single", "intake", "workers"))
+    parser.add_argument("--pg", help="PostgreSQL server URL (default: SHERIFF_TEST_PG_URL)")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write results")
+    args = parser.parse_args()
+    runners = {"single": run_single, "intake": run_intake, "workers": run_workers}
+    outcomes: list[Outcome] = []
+    for name, runner in runners.items():
+        if args.only and name != args.only:
+            continue
+        with tempfile.TemporaryDirectory(prefix=f"sheriff-bench-{name}-") as scratch:
+            folder = Path(scratch)
+            with FakeGitHub.running(write_seed(folder / "seed", SCAN_REPOS)) as fake:
+                prepare_fake(fake, SCAN_REPOS)
+                load_before = os.getloadavg()[0]
+                outcome = runner(args, fake, folder)
+                outcome.notes.append(
+                    f"machine load average (1 min) before the run {load_before:.1f}, "
+                    f"after {os.getloadavg()[0]:.1f} (other work on the machine counts too)"
+                )
+        outcomes.append(outcome)
+        print("\n".join(describe(outcome, args)), flush=True)
+    if not args.no_write and not args.only:
+        details = [line for outcome in outcomes for line in describe(outcome, args)]
+        summary = summary_table(outcomes, args)
+        RESULTS.write_text(
+            report_header(args) + summary + "\n" + "\n".join(details) + reading(outcomes)
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The report of bench/webhook.py: a summary table, the details of each deployment and
+what the numbers say."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from dataclasses import dataclass, field
+
+from webhook_check import Check
+from webhook_load import Sent
+
+
+@dataclass
+class Outcome:
+    name: str
+    sent: list[Sent]
+    drain_seconds: float
+    check: Check
+    notes: list[str] = field(default_factory=list)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def describe(outcome: Outcome, args: argparse.Namespace) -> list[str]:
+    latencies = [item.seconds * 1000 for item in outcome.sent if item.status]
+    lags = [item.lag * 1000 for item in outcome.sent]
+    results: dict[str, int] = {}
+    for item in outcome.sent:
+        key = f"{item.status} {item.result}"
+        results[key] = results.get(key, 0) + 1
+    check = outcome.check
+    p99 = percentile(latencies, 0.99)
+    return [
+        f"### {outcome.name}",
+        "",
+        f"- offered: {len(outcome.sent)} deliveries at {args.rate}/s for {args.seconds} s; "
+        f"answers: {', '.join(f'{k}: {v}' for k, v in sorted(results.items()))}",
+        f"- acknowledgement latency: p50 **{percentile(latencies, 0.5):.1f} ms**, "
+        f"p90 {percentile(latencies, 0.9):.1f} ms, p99 **{p99:.1f} ms** "
+        f"({'meets' if p99 < 50 else 'misses'} the 50 ms target), max {max(latencies):.1f} ms, "
+        f"mean {statistics.fmean(latencies):.1f} ms",
+        f"- client send lag (late against the schedule): p99 {percentile(lags, 0.99):.1f} ms",
+        f"- processing drained {outcome.drain_seconds:.0f} s after the load ended "
+        f"(~{check.acked / (args.seconds + outcome.drain_seconds):.0f} events/s end to end)",
+        f"- workflows: {dict(check.workflows)}; missing: {check.missing}; audited once: "
+        f"{check.audited_once}/{check.acked}, more than once: {check.audited_twice}",
+        f"- scanned repositories by issue count {dict(check.issues_per_repo)}, by issue "
+        f"creations (POST) {dict(check.creations_per_repo)}",
+        f"- **exactly once: {'yes' if check.exactly_once else 'NO'}**",
+        *[f"- {note}" for note in outcome.notes],
+        "",
+    ]
+
+
+def summary_table(outcomes: list[Outcome], args: argparse.Namespace) -> str:
+    rows = [
+        "| deployment | ack p50 | ack p99 (target < 50 ms) | drained after the load | "
+        "exactly once |",
+        "|---|---|---|---|---|",
+    ]
+    for outcome in outcomes:
+        latencies = [item.seconds * 1000 for item in outcome.sent if item.status]
+        p99 = percentile(latencies, 0.99)
+        verdict = "met" if p99 < 50 else "**missed**"
+        rows.append(
+            f"| {outcome.name} | {percentile(latencies, 0.5):.1f} ms | {p99:.1f} ms ({verdict}) "
+            f"| {outcome.drain_seconds:.0f} s | {'yes' if outcome.check.exactly_once else 'NO'} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def reading(outcomes: list[Outcome]) -> str:
+    """What the numbers say, from the numbers."""
+    p99 = {item.name.split(",")[0]: ack_p99(item) for item in outcomes}
+    alone = p99.get("web tier alone")
+    single = p99.get("single process")
+    shared = p99.get("web tier + 2 workers on the same cores")
+    lines = ["", "## Reading the numbers", ""]
+    if alone is not None:
+        lines.append(
+            f"- **The web tier on its own: p99 {alone:.0f} ms.** Acknowledging a delivery costs"
+            " about 2 ms of CPU (signature, JSON, one durable insert), under half a core at"
+            " 200/s; its tail follows whatever else runs on the two cores (see the load"
+            " averages)."
+        )
+    if single is not None:
+        lines.append(
+            f"- **The single process: p99 {single:.0f} ms.** Its acknowledgements share one"
+            " Python interpreter (the GIL) and SQLite's single write lock with the in-process"
+            " workers, and every processed event is several commits; answers wait behind"
+            " them. One process on SQLite suits small installations; for bursts of hundreds of"
+            " deliveries a second run the web tier in its own process (`sheriff serve"
+            " --no-workers`, workers on PostgreSQL)."
+        )
+    if shared is not None:
+        lines.append(
+            f"- **Web tier and workers on the same two cores: p99 {shared:.0f} ms**, workers at"
+            " nice 10: the PostgreSQL server both sides use is not niced, and five processes"
+            " share two cores."
+        )
+    lines.append(
+        "- **Processing is slower than arrival here** (the end-to-end rates above): the queue"
+        " absorbs the burst and drains after it. A worker starts at most `worker_concurrency`"
+        " events per poll (16 every 0.1 s by default), DBOS commits several times per event,"
+        " and everything shares the same cores."
+        + (
+            " Nothing was lost or done twice while it drained, including across the killed worker."
+            if all(item.check.exactly_once for item in outcomes)
+            else " **Not every delivery was processed exactly once: see the details.**"
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def ack_p99(outcome: Outcome) -> float:
+    return percentile([item.seconds * 1000 for item in outcome.sent if item.status], 0.99)
+
+
+def report_header(args: argparse.Namespace) -> str:
+    return f"""# Webhook intake and durable processing
+
+`python bench/webhook.py` (rate {args.rate}/s for {args.seconds} s per deployment), on
+loopback on a 2-core machine shared by the load generator, the fake GitHub, the web tier,
+the workers and the databases. Latency is measured by the client from sending a request to
+its answer (open loop: requests leave on schedule whatever the answers). Settings are the
+defaults (16 events at once per process, queues polled every 0.1 s, one event per repository
+at a time), except `SHERIFF_WORKER_DEAD_AFTER_SECONDS=10`; uvicorn runs with uvloop and
+httptools. PostgreSQL is the test server of `scripts/dbservers` (fsync off), so its commits
+are cheaper than on a production server.
+
+"""
