@@ -173,6 +173,11 @@ class Settings(BaseSettings):
     )
 
     # --- service: sheriff serve / sheriff worker --------------------------------------------
+    dashboard: bool = Field(
+        True,
+        description="serve the dashboard at / beside the webhook (it has no login: bind to "
+        "loopback or put an authenticating proxy in front)",
+    )
     webhook_secret: SecretStr | None = Field(
         None, description="the GitHub App's webhook secret; sheriff serve refuses to start without"
     )

@@ -77,6 +77,10 @@ def test_a_failed_run_is_scanned_into_an_issue_and_redeliveries_change_nothing(
         metrics = httpx.get(f"{server.url}/metrics").text
         assert 'event="workflow_run",result="duplicate"} 1' in metrics
         assert 'sheriff_events_processed_total{event="workflow_run",route="scan_run"} 1' in metrics
+        dashboard = httpx.get(f"{server.url}/")  # served by the same app, from the same store
+        assert dashboard.status_code == 200
+        assert "Content-Security-Policy" in dashboard.headers
+        assert REPO in dashboard.text
 
     with world.sheriff("serve") as restarted:  # the same databases, a new process
         assert restarted.url

@@ -43,6 +43,7 @@ POSTGRES_HINT = (
 class Service:
     engine: DurableEngine
     metrics: ServiceMetrics
+    store: Store
 
 
 def require_webhook_secret(settings: Settings) -> bytes:
@@ -173,7 +174,7 @@ def running_service(
         metrics = ServiceMetrics()
         engine_settings = engine_settings_of(settings, engine_url, process_queues=process_queues)
         with DurableEngine(engine_settings, service_work(settings, store), metrics) as engine:
-            yield Service(engine, metrics)
+            yield Service(engine, metrics, store)
     finally:
         store.close()
 
@@ -188,7 +189,13 @@ def build_app(settings: Settings, service: Service, secret: bytes | None) -> Fas
         limit = settings.webhook_max_body_bytes
         intake = WebhookIntake(secret, limit, engine.enqueue, settings.bot_login)
     probe = EngineProbe(engine.settings.executor_id, engine.healthy, engine.queue_depth)
-    return build_web_app(intake, service.metrics, probe)
+    app = build_web_app(intake, service.metrics, probe)
+    if settings.dashboard:
+        from sheriff.entry.dashboard import dashboard_router, mount_dashboard_static
+
+        app.include_router(dashboard_router(service.store, settings))
+        mount_dashboard_static(app)
+    return app
 
 
 def run_http(app: FastAPI, host: str, port: int) -> None:
