@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,6 +130,21 @@ def test_an_event_that_needs_no_work_is_still_audited(world: World) -> None:
     ]
 
 
+def maintainer_event(delivery_id: str, name: str, action: str, **fields: Any) -> WebhookEvent:
+    """An event a maintainer caused on issue 5."""
+    return WebhookEvent(
+        delivery_id=delivery_id,
+        name=name,
+        action=action,
+        repo=REPO,
+        sender="maintainer-alice",
+        sender_is_bot=False,
+        received_at=0.0,
+        number=5,
+        **fields,
+    )
+
+
 class RecordingResponder:
     """Stands for the assistant; notes when it ran, relative to the reconciler."""
 
@@ -153,16 +169,8 @@ class OrderedReconciler(RecordingReconciler):
 def test_the_assistant_answers_before_the_case_discussion_and_is_audited(world: World) -> None:
     order: list[str] = []
     handler = handler_for(world, OrderedReconciler(order), RecordingResponder(order))
-    comment = WebhookEvent(
-        delivery_id="m-1",
-        name="issue_comment",
-        action="created",
-        repo=REPO,
-        sender="maintainer-alice",
-        sender_is_bot=False,
-        received_at=0.0,
-        number=5,
-        text=EventText("issue_comment", 77, "@sheriff why did this fail?"),
+    comment = maintainer_event(
+        "m-1", "issue_comment", "created", text=EventText("issue_comment", 77, "@sheriff why?")
     )
     outcome = handler.handle(comment)
     assert order == ["assistant", "reconcile"]
@@ -174,16 +182,6 @@ def test_the_assistant_answers_before_the_case_discussion_and_is_audited(world: 
 def test_an_event_without_text_never_calls_the_assistant(world: World) -> None:
     order: list[str] = []
     handler = handler_for(world, OrderedReconciler(order), RecordingResponder(order))
-    labelled = WebhookEvent(
-        delivery_id="l-1",
-        name="issues",
-        action="labeled",
-        repo=REPO,
-        sender="maintainer-alice",
-        sender_is_bot=False,
-        received_at=0.0,
-        number=5,
-        label="sheriff/ai-fix-approved",
-    )
+    labelled = maintainer_event("l-1", "issues", "labeled", label="sheriff/ai-fix-approved")
     handler.handle(labelled)
     assert order == ["reconcile"]
