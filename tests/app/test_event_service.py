@@ -3,7 +3,7 @@ is audited once, and handling an event twice (a retried step) changes nothing tw
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ def handler_for(
     world: World,
     reconciler: PendingReconciler | None = None,
     mentions: MentionResponder | None = None,
+    after_event: Callable[[], object] | None = None,
 ) -> EventHandler:
     def open_forge(repo: str) -> Forge:
         return world.make_forge(world.fake.url, repo, None)
@@ -51,7 +52,12 @@ def handler_for(
     request = ScanRequest(world.data_dir, RepoSettings(recurrence_threshold=1))  # one run files
     scans = ScanService(request, open_forge, world.store, FileLogReader(1 << 20))  # type: ignore[arg-type]
     return EventHandler(
-        world.store, scans, reconciler or PendingReconciler(), "sheriff-bot", mentions=mentions
+        world.store,
+        scans,
+        reconciler or PendingReconciler(),
+        "sheriff-bot",
+        mentions=mentions,
+        after_event=after_event,
     )
 
 
@@ -185,3 +191,16 @@ def test_an_event_without_text_never_calls_the_assistant(world: World) -> None:
     labelled = maintainer_event("l-1", "issues", "labeled", label="sheriff/ai-fix-approved")
     handler.handle(labelled)
     assert order == ["reconcile"]
+
+
+def test_the_after_event_hook_sees_the_event_already_audited(world: World) -> None:
+    """The service relays new audit entries to Slack after each event: the event's own
+    entry must already be there when the hook runs."""
+    seen: list[int] = []
+
+    def after() -> None:
+        seen.append(len([e for e in world.store.audit_log(REPO) if e.event.key == "webhook:a-1"]))
+
+    handler = handler_for(world, after_event=after)
+    handler.handle(maintainer_event("a-1", "issues", "labeled", label="bug"))
+    assert seen == [1]

@@ -121,13 +121,16 @@ class EventHandler:
         scans: ScanService,
         reconciler: CaseReconciler,
         own_login: str | None = None,
+        *,
         mentions: MentionResponder | None = None,
+        after_event: Callable[[], object] | None = None,
     ) -> None:
         self._journal = journal
         self._scans = scans
         self._reconciler = reconciler
         self._own_login = own_login
         self._mentions = mentions
+        self._after_event = after_event  # e.g. relay the new audit entries to Slack
 
     def handle(self, event: WebhookEvent) -> EventOutcome:
         # The assistant goes first: a comment it answers then counts as answered for the
@@ -138,6 +141,8 @@ class EventHandler:
             details = {**outcome.details, "assistant": note}
             outcome = EventOutcome(outcome.route, f"{outcome.summary}; {note}", details)
         self._journal.append_audit(audit_entry_of(event, outcome))
+        if self._after_event is not None:
+            self._after_event()
         return outcome
 
     def _route(self, event: WebhookEvent) -> EventOutcome:

@@ -194,3 +194,17 @@ def live_executors(world: ServiceWorld) -> list[str]:
             return [row[0] for row in rows]
     finally:
         engine.dispose()
+
+
+def test_without_a_slack_token_the_service_relays_nothing(tmp_path: Path) -> None:
+    from sheriff.adapters.store import open_store
+    from sheriff.config import Settings
+    from sheriff.entry.web.service import slack_relay
+
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}", upgrade=True)
+    try:
+        assert slack_relay(Settings(), store) is None
+        relay = slack_relay(Settings(slack_bot_token="xoxb-test"), store)
+        assert callable(relay)
+    finally:
+        store.close()

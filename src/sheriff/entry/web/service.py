@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sheriff.app.event_service import RunFollowUp
     from sheriff.app.forge import Forge, WorkflowRun
     from sheriff.app.ports import LogReader
+    from sheriff.core.notify import CodeOwners
     from sheriff.entry.web.metrics import ServiceMetrics
 
 ENGINE_FILE = "sheriff-engine.sqlite"
@@ -118,7 +119,12 @@ def service_work(settings: Settings, store: Store) -> ServiceWork:
         mirrors=lifecycle.mirror_opener(settings),
     )
     events = EventHandler(
-        store, scans, reconciler, settings.bot_login, mentions=assistant_of(settings, store)
+        store,
+        scans,
+        reconciler,
+        settings.bot_login,
+        mentions=assistant_of(settings, store),
+        after_event=slack_relay(settings, store),
     )
     return ServiceWork(events, scans, reconciler)
 
@@ -139,6 +145,27 @@ def assistant_of(settings: Settings, store: Store) -> AssistantResponder | None:
         llm=lifecycle.configured_llm(settings),
         mirrors=lifecycle.mirror_opener(settings),
     )
+
+
+def slack_relay(settings: Settings, store: Store) -> Callable[[], object] | None:
+    """After each event, send the notices of the new audit entries (new cases, state
+    changes, errors) to Slack; None when no Slack token is configured."""
+    from sheriff.adapters.slack import SlackNotifier
+
+    notifier = SlackNotifier.from_settings(settings)
+    if notifier is None:
+        return None
+    from sheriff.app.notify import Notifications, read_codeowners
+    from sheriff.app.notify_relay import relay_audit_notices
+    from sheriff.entry import scan_command as wiring
+
+    notifications = Notifications(notifier, settings.notify_routes, store)
+
+    def owners_of(repo: str) -> CodeOwners | None:
+        with wiring.open_forge(settings, repo, store) as forge:
+            return read_codeowners(forge)
+
+    return lambda: relay_audit_notices(store, notifications, codeowners_of=owners_of)
 
 
 def pull_request_reporter(
