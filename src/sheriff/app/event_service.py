@@ -88,17 +88,17 @@ class ScanService:
         self._store = store
         self._reader = reader
         self._follow_up = pull_request_follow_up
-        self.last_follow_up: str | None = None
 
-    def scan_run(self, repo: str, run: WorkflowRun) -> ScanReport:
+    def scan_run(self, repo: str, run: WorkflowRun) -> tuple[ScanReport, str | None]:
         """Scan one run; for a pull request's run, then report on the pull request (the
-        report reads the verdicts the scan just stored)."""
-        self.last_follow_up = None
+        report reads the verdicts the scan just stored). Returns the scan's report and the
+        follow-up's summary (None when there was none)."""
         with self._open_forge(repo) as forge:
             report = scan_one_run(self._request, forge, self._store, self._reader, run)
+            follow_up = None
             if self._follow_up is not None and run.event.startswith("pull_request"):
-                self.last_follow_up = self._follow_up(forge, run)
-            return report
+                follow_up = self._follow_up(forge, run)
+            return report, follow_up
 
     def scan_repository(self, repo: str) -> ScanReport:
         with self._open_forge(repo) as forge:
@@ -148,9 +148,7 @@ class EventHandler:
     def _route(self, event: WebhookEvent) -> EventOutcome:
         decision = route_event(event, self._own_login)
         if decision.route is EventRoute.SCAN_RUN and event.repo and event.run:
-            outcome = _scan_outcome(
-                self._scans.scan_run(event.repo, event.run), self._scans.last_follow_up
-            )
+            outcome = _scan_outcome(*self._scans.scan_run(event.repo, event.run))
         elif decision.route is EventRoute.RECONCILE and event.repo and event.number:
             trigger = ReconcileTrigger(
                 event.repo, event.number, event.name, event.action, event.sender, event.delivery_id
