@@ -21,10 +21,13 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from sheriff.adapters.engine import DurableEngine, EngineSettings, ServiceWork
+    from sheriff.adapters.github import GitHubForge
     from sheriff.adapters.store import Store
     from sheriff.app.assistant_events import AssistantResponder
-    from sheriff.app.event_service import RunFollowUp
+    from sheriff.app.case_context import MirrorOpener
+    from sheriff.app.event_service import ForgeOpener, RunFollowUp
     from sheriff.app.forge import Forge, WorkflowRun
+    from sheriff.app.llm import LLM
     from sheriff.app.ports import LogReader
     from sheriff.core.notify import CodeOwners
     from sheriff.entry.web.metrics import ServiceMetrics
@@ -104,47 +107,52 @@ def service_work(settings: Settings, store: Store) -> ServiceWork:
         reruns=wiring.rerun_settings_of(settings),
     )
     reader = FileLogReader(settings.chunk_bytes)
+    llm = lifecycle.configured_llm(settings)  # one model for every use case
+    mirrors = lifecycle.mirror_opener(settings)
+
+    def open_forge(repo: str) -> GitHubForge:
+        return wiring.open_forge(settings, repo, store)
+
     scans = ScanService(
         request,
-        lambda repo: wiring.open_forge(settings, repo, store),
+        open_forge,
         store,
         reader,
-        pull_request_follow_up=pull_request_reporter(settings, store, reader),
+        pull_request_follow_up=pull_request_reporter(settings, store, reader, llm),
     )
     reconciler = LifecycleReconciler(
         lifecycle.reconcile_request_of(settings, dry_run=False),
-        lambda repo: wiring.open_forge(settings, repo, store),
+        open_forge,
         store,
-        llm=lifecycle.configured_llm(settings),
-        mirrors=lifecycle.mirror_opener(settings),
+        llm=llm,
+        mirrors=mirrors,
     )
     events = EventHandler(
         store,
         scans,
         reconciler,
         settings.bot_login,
-        mentions=assistant_of(settings, store),
+        mentions=assistant_of(settings, store, open_forge, llm, mirrors),
         after_event=slack_relay(settings, store),
     )
     return ServiceWork(events, scans, reconciler)
 
 
-def assistant_of(settings: Settings, store: Store) -> AssistantResponder | None:
+def assistant_of(
+    settings: Settings,
+    store: Store,
+    open_forge: ForgeOpener,
+    llm: LLM | None,
+    mirrors: MirrorOpener,
+) -> AssistantResponder | None:
     """The @sheriff assistant for the service (None when turned off)."""
     if not settings.assistant_enabled:
         return None
     from sheriff.app.assistant import AssistantOptions
     from sheriff.app.assistant_events import AssistantResponder
-    from sheriff.entry import reconcile_command as lifecycle
-    from sheriff.entry import scan_command as wiring
 
-    return AssistantResponder(
-        AssistantOptions.from_settings(settings),
-        lambda repo: wiring.open_forge(settings, repo, store),
-        store,
-        llm=lifecycle.configured_llm(settings),
-        mirrors=lifecycle.mirror_opener(settings),
-    )
+    options = AssistantOptions.from_settings(settings)
+    return AssistantResponder(options, open_forge, store, llm=llm, mirrors=mirrors)
 
 
 def slack_relay(settings: Settings, store: Store) -> Callable[[], object] | None:
@@ -169,17 +177,15 @@ def slack_relay(settings: Settings, store: Store) -> Callable[[], object] | None
 
 
 def pull_request_reporter(
-    settings: Settings, store: Store, reader: LogReader
+    settings: Settings, store: Store, reader: LogReader, llm: LLM | None
 ) -> RunFollowUp | None:
     """The PR failure report after each scanned pull-request run (None when turned off)."""
     if not settings.pr_report:
         return None
     from sheriff.app.pr_report import PullRequestReportRequest, report_pull_request_failures
-    from sheriff.entry import reconcile_command as lifecycle
     from sheriff.entry.scan_command import data_dir_of
 
     request = PullRequestReportRequest.from_settings(settings, data_dir_of(settings))
-    llm = lifecycle.configured_llm(settings)
 
     def report(forge: Forge, run: WorkflowRun) -> str:
         return report_pull_request_failures(request, forge, store, reader, run, llm=llm).summary
