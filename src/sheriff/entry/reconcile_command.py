@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from sheriff.app.case_context import MirrorOpener, ReconcileRequest
 from sheriff.app.case_history import describe_history
 from sheriff.config import Settings
-from sheriff.entry.scan_command import data_dir_of, repo_settings_of
+from sheriff.entry.scan_command import data_dir_of, github_settings_of, repo_settings_of
 from sheriff.errors import InputError
 
 if TYPE_CHECKING:
@@ -43,15 +43,20 @@ def configured_llm(settings: Settings) -> LLM | None:
 
 
 def mirror_opener(settings: Settings) -> MirrorOpener:
-    """Mirrors under ``workspace_dir``; pushes to GitHub over HTTPS carry the write token."""
+    """Mirrors under ``workspace_dir``; git over HTTPS carries the write token, or the
+    GitHub App's installation token for the repository (minted when a mirror is opened,
+    with at least 45 minutes left: enough for a fix and its push)."""
     from sheriff.adapters.git import GitWorkspaces
+    from sheriff.adapters.github import GitCredentials
 
     workspaces = GitWorkspaces.from_settings(settings, data_dir=data_dir_of(settings))
-    token = settings.github_write_token or settings.github_token
+    credentials: dict[str, GitCredentials] = {}
 
     def open_mirror(repo: str, clone_url: str) -> SourceMirror:
-        secret = token.get_secret_value() if token else None
-        return workspaces.mirror(repo, with_token(clone_url, secret))
+        if repo not in credentials:
+            credentials[repo] = GitCredentials(github_settings_of(settings, repo))
+        token = credentials[repo].token() if urlsplit(clone_url).scheme == "https" else None
+        return workspaces.mirror(repo, with_token(clone_url, token))
 
     return open_mirror
 

@@ -27,7 +27,7 @@ from sheriff.errors import (
 )
 
 if TYPE_CHECKING:
-    from sheriff.adapters.github import AppCredentials, GitHubForge
+    from sheriff.adapters.github import AppCredentials, GitHubForge, GitHubSettings
     from sheriff.adapters.store import Store
     from sheriff.app.scan import ScanReport
     from sheriff.app.scan_reruns import RerunSettings
@@ -78,18 +78,25 @@ def data_dir_of(settings: Settings) -> Path:
 
 def open_forge(settings: Settings, repo: str, store: Store) -> GitHubForge:
     """The GitHub adapter for ``repo`` (issues in ``settings.write_repo`` when set)."""
-    from sheriff.adapters.github import GitHubForge, GitHubSettings, TokenCredentials
+    from sheriff.adapters.github import GitHubForge
+
+    return GitHubForge(github_settings_of(settings, repo), store)
+
+
+def github_settings_of(settings: Settings, repo: str) -> GitHubSettings:
+    """Where and as whom Sheriff talks to GitHub for ``repo``: the tokens when set, else
+    the GitHub App."""
+    from sheriff.adapters.github import GitHubSettings, TokenCredentials
 
     read = TokenCredentials(settings.github_token) if settings.github_token else None
     write = TokenCredentials(settings.github_write_token) if settings.github_write_token else None
-    github = GitHubSettings(
+    return GitHubSettings(
         read_repo=repo,
         write_repo=settings.write_repo,
         api_url=settings.github_api_url,
         read_credentials=read or _app_credentials(settings),
         write_credentials=write,
     )
-    return GitHubForge(github, store)
 
 
 def _app_credentials(settings: Settings) -> AppCredentials | None:

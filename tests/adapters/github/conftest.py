@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sheriff.adapters.github import (
     GitHubForge,
@@ -111,3 +113,19 @@ def open_draft(forge: GitHubForge) -> int:
     """Open the fix branch's draft pull request; its number."""
     new = NewPullRequest("Quarantine test_now", FIX_BRANCH, "main", "Fixes #1", draft=True)
     return forge.create_pull_request(new).number
+
+
+def app_key_pair() -> tuple[str, str]:
+    """A GitHub App's private key (PEM) and the public key the fake checks JWTs with."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public

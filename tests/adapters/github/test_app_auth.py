@@ -6,33 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sheriff.adapters.github import AppCredentials, GitHubForge, GitHubSettings
 from sheriff.errors import GitHubAuthError
 from sheriff.testing.fakegithub import DEMO_SEED, FakeGitHub
-from tests.adapters.github.conftest import PYTORCH
-
-
-def _key_pair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+from tests.adapters.github.conftest import PYTORCH, app_key_pair
 
 
 @pytest.fixture
 def keys() -> tuple[str, str]:
-    return _key_pair()
+    return app_key_pair()
 
 
 @pytest.fixture
@@ -65,7 +48,7 @@ def test_app_looks_up_its_installation_and_acts_as_its_bot(
 
 
 def test_a_jwt_signed_by_another_key_is_refused(fake: FakeGitHub) -> None:
-    stranger, _ = _key_pair()
+    stranger, _ = app_key_pair()
     settings = GitHubSettings(
         PYTORCH, api_url=fake.url, read_credentials=AppCredentials(42, stranger, 7001)
     )

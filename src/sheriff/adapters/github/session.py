@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -129,6 +130,26 @@ class GitHubSession:
             follow_redirects=True,
         )
 
+    def installation_token(self) -> tuple[str, datetime]:
+        """A new installation access token of the App for ``repo``, with its expiry (the
+        token git sends over HTTPS; the API calls renew their own inside githubkit)."""
+        credentials = self._credentials
+        if not isinstance(credentials, AppCredentials):
+            raise GitHubAuthError(
+                "an installation token needs GitHub App credentials",
+                hint="set SHERIFF_GITHUB_APP_ID and SHERIFF_GITHUB_APP_PRIVATE_KEY_PATH",
+            )
+        installation = credentials.installation_id or self._installation_id()
+        app_client = self._new_client(None)
+        try:
+            request = app_client.build_request(
+                "POST", f"app/installations/{installation}/access_tokens"
+            )
+            response = self._checked(self._send(app_client, request, False, stream=False), ())
+        finally:
+            app_client.close()
+        return _token_of(response)
+
     def _installation_id(self) -> int | None:
         """The App's installation on ``repo`` when the settings give none (one request)."""
         credentials = self._credentials
@@ -157,3 +178,15 @@ def _installation_id_of(response: httpx.Response) -> int:
             hint="set the App's installation id in Sheriff's settings",
         )
     return installation
+
+
+def _token_of(response: httpx.Response) -> tuple[str, datetime]:
+    body = response.json()
+    token = body.get("token") if isinstance(body, dict) else None
+    expires = body.get("expires_at") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not isinstance(expires, str):
+        raise GitHubError(
+            "GitHub's installation token answer has no token or expiry",
+            hint="check the API URL points at GitHub (or GitHub Enterprise Server)",
+        )
+    return token, datetime.fromisoformat(expires.replace("Z", "+00:00"))
