@@ -161,3 +161,23 @@ def test_github_failing_while_facts_are_read_is_that_cases_problem(world: Lifecy
     world.fake.clear_faults()
     world.reconcile()
     assert world.state() == "WAITING_FOR_SIGNAL"
+
+
+def test_a_mirror_that_cannot_fetch_is_audited_once_and_the_case_keeps_waiting(
+    world: LifecycleWorld,
+) -> None:
+    world.scan()
+    world.reconcile()
+    assert world.state() == "WAITING_FOR_SIGNAL"
+    origin = world.fake.git(REPO).path
+    hidden = origin.with_name(origin.name + ".away")
+    origin.rename(hidden)
+    try:
+        world.reconcile()
+        world.reconcile()
+    finally:
+        hidden.rename(origin)
+    assert world.state() == "WAITING_FOR_SIGNAL"
+    assert audited(world, "quarantine.check_failed") == [
+        "could not read tests/test_retry.py::test_fetch_within_deadline on main"
+    ]

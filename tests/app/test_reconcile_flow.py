@@ -300,3 +300,32 @@ def test_an_agent_fix_is_verified_and_proposed(world: LifecycleWorld) -> None:
     [prepared] = world.store.audit_log(REPO, world.fingerprint(), action="fix.prepared")
     assert prepared.event.details["strategy"] == "agent"
     assert prepared.event.details["verification"]["passed"] == 2
+
+
+def test_a_test_skipped_by_hand_on_the_default_branch_quarantines_the_case(
+    world: LifecycleWorld,
+) -> None:
+    world.scan()
+    world.reconcile()
+    assert world.state() == "WAITING_FOR_SIGNAL"
+    world.reconcile()
+    assert world.state() == "WAITING_FOR_SIGNAL"  # the test still runs on main: keep waiting
+
+    source = world.fake.git(REPO).read_file("main", TEST_FILE)
+    assert source is not None
+    skipped = source.decode().replace(
+        "def test_fetch_within_deadline():",
+        '@pytest.mark.skip(reason="flaky, see the issue")\ndef test_fetch_within_deadline():',
+    )
+    world.fake.commit(REPO, {TEST_FILE: skipped}, message="Skip the flaky deadline test")
+    report = world.reconcile()
+
+    assert world.state() == "QUARANTINED"
+    assert "already skipped on the default branch" in report.cases[0].steps[-1]
+    assert world.fake.request_count(method="POST", path=r"/pulls$") == 0  # nothing to propose
+    issue = world.fake.issue(REPO, world.issue_number())
+    assert "**Automation:** quarantined." in issue.body
+    assert issue.state == "open"  # skipped is not fixed: the issue stays for the real fix
+    before = world.snapshot()
+    world.reconcile()
+    assert world.snapshot() == before

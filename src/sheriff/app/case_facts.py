@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sheriff.app.case_context import LifecycleContext
 from sheriff.app.case_history import CaseHistory
+from sheriff.app.case_quarantine import skipped_on_default_branch
 from sheriff.app.forge import Issue, IssueComment
 from sheriff.app.forge_pulls import CheckRun as ForgeCheckRun
 from sheriff.app.forge_pulls import PullRequest
@@ -63,6 +64,7 @@ def gather_facts(
     seen = _watched_occurrences(context, view, default_branch)
     last_seen = _recurrence_window(view.state, seen, history)
     detail = context.store.latest_occurrence(context.repo, view.fingerprint)
+    test = detail.test if detail else None
     return CaseFacts(
         repo=context.repo,
         fingerprint=view.fingerprint,
@@ -78,8 +80,11 @@ def gather_facts(
         history=history.changes,
         last_seen_at=last_seen[0].seen_at if last_seen else None,
         last_occurrence=_last_occurrence(last_seen[0]) if last_seen else None,
-        test=detail.test if detail else None,
+        test=test,
         quarantine_candidate=view.assessment.quarantine_candidate,
+        quarantined_on_default_branch=skipped_on_default_branch(
+            context, view, test, default_branch, seen[0].head_sha if seen else None
+        ),
         llm_available=context.llm is not None,
         requested_strategy=history.requested_strategy,
         fix_strategy=history.fix_strategy,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sheriff.app.case_pack import bare_test_name
 from sheriff.app.llm import LLM, FixOutcome, FixStop, FixTask, LlmUsage
 from sheriff.app.ports import JsonObject
-from sheriff.app.workspace import CommandResult, Workspace
+from sheriff.app.workspace import CommandResult, SourceReader, Workspace
 from sheriff.core.model import TestIdentity
 from sheriff.core.quarantine import (
     CannotQuarantine,
@@ -78,8 +78,8 @@ def failing_test_id(test: TestIdentity | None, test_file: str | None) -> str | N
     return test.name
 
 
-def find_test_file(workspace: Workspace, test: TestIdentity) -> str | None:
-    """The file defining ``test`` in the worktree (see ``core.quarantine.locate_test_file``)."""
+def find_test_file(workspace: SourceReader, test: TestIdentity) -> str | None:
+    """The file defining ``test`` in the tree (see ``core.quarantine.locate_test_file``)."""
     hint = search_hint(test)
     paths = list(dict.fromkeys(item.path for item in workspace.find_test(bare_test_name(test))))
     if hint is not None and hint.path and hint.path not in paths:
