@@ -253,6 +253,31 @@ def test_a_recurrence_after_the_merge_reopens_the_case_and_its_issue(
     assert history[-3].event.details["to"] == CaseState.ISSUE_OPEN.value
 
 
+def test_a_late_failure_of_a_commit_without_the_fix_does_not_reopen_the_case(
+    world: LifecycleWorld, tmp_path: Path
+) -> None:
+    older = world.fake.commit(REPO, {"NOTES.md": "notes\n"}, message="Notes")  # never failed
+    approve(world)
+    [pull] = world.fake.pulls(REPO)
+    world.fake.set_draft(REPO, pull.number, False, MAINTAINER)
+    world.fake.merge_as(REPO, pull.number, MAINTAINER)
+    world.clock.advance(minutes=10)
+    world.reconcile()
+    assert world.state() == "MERGED"
+
+    world.clock.advance(days=2)  # a queued run of the commit before the merge fails late
+    log = tmp_path / "late.log"
+    log.write_bytes(Path(tmp_path / "ci-fail.log").read_bytes())
+    world.fake.add_run_attempt(
+        ci_run(REPO, 2002, older, conclusion="failure", log=log, at=world.clock())
+    )
+    world.clock.advance(hours=1)
+    world.scan()
+    world.reconcile()
+    assert world.state() == "MERGED"
+    assert world.fake.issue(REPO, world.issue_number()).state == "closed"
+
+
 def test_a_case_quiet_for_the_quiet_period_is_resolved(world: LifecycleWorld) -> None:
     world.scan()
     world.reconcile()

@@ -38,7 +38,7 @@ from sheriff.core.lifecycle import (
     fix_branch,
 )
 from sheriff.core.repo_config import branch_is_watched
-from sheriff.errors import GitHubError
+from sheriff.errors import GitHubError, WorkspaceError
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 FIX_STATES = frozenset({CaseState.APPROVED_TO_FIX, CaseState.FIXING})
@@ -62,7 +62,7 @@ def gather_facts(
     branch = fix_branch(view.fingerprint)
     pull = _pull_request(context, branch) if view.state in WITH_PULL_REQUEST else None
     seen = _watched_occurrences(context, view, default_branch)
-    last_seen = _recurrence_window(view.state, seen, history)
+    last_seen = _recurrence_window(context, view, seen, history, pull)
     detail = context.store.latest_occurrence(context.repo, view.fingerprint)
     test = detail.test if detail else None
     return CaseFacts(
@@ -277,18 +277,50 @@ def _watched_occurrences(
 
 
 def _recurrence_window(
-    state: CaseState, seen: list[OccurrenceEvidence], history: CaseHistory
+    context: LifecycleContext,
+    view: CaseView,
+    seen: list[OccurrenceEvidence],
+    history: CaseHistory,
+    pull: PullRequest | None,
 ) -> list[OccurrenceEvidence]:
     """The occurrences that may count as the case's latest sighting. After a merge, only
-    commits that did not fail before it count: a late run of an older commit (a re-run, a
-    queue) does not contain the fix and must not reopen the case."""
-    if state is not CaseState.MERGED:
+    commits that contain the fix count: a late run of an older commit (a re-run, a queue, a
+    branch cut before the merge) must not reopen the case. The mirror tells whether a
+    commit contains the merge; without it, commits that already failed before the merge
+    are the ones left out."""
+    if view.state is not CaseState.MERGED:
         return seen
     merged_at = history.entered(CaseState.MERGED)
     if merged_at is None:
         return seen
-    before = {row.head_sha for row in seen if row.seen_at <= merged_at}
-    return [row for row in seen if row.seen_at <= merged_at or row.head_sha not in before]
+    before = [row for row in seen if row.seen_at <= merged_at]
+    after = [row for row in seen if row.seen_at > merged_at]
+    with_fix = _containing(context, view, after, pull.merge_commit_sha if pull else None)
+    if with_fix is None:
+        failed_before = {row.head_sha for row in before}
+        with_fix = [row for row in after if row.head_sha not in failed_before]
+    return sorted([*before, *with_fix], key=lambda row: row.seen_at, reverse=True)
+
+
+def _containing(
+    context: LifecycleContext, view: CaseView, rows: list[OccurrenceEvidence], merge: str | None
+) -> list[OccurrenceEvidence] | None:
+    """The rows whose commit contains ``merge``; None when the mirror cannot tell."""
+    mirrors = context.mirror
+    if not rows or merge is None or mirrors is None or not mirrors.available:
+        return None
+    try:
+        mirror = mirrors.get()
+        return [row for row in rows if mirror.contains(row.head_sha, merge)]
+    except WorkspaceError as error:
+        context.audit(
+            view.fingerprint,
+            "recurrence.check_failed",
+            "could not tell whether the failing commits contain the merged fix",
+            {"error": error.message, "hint": error.hint, "merge": merge},
+            key=f"recurrence-check:{view.fingerprint}:{error.message}",
+        )
+        return None
 
 
 def _last_occurrence(row: OccurrenceEvidence) -> LastOccurrence:

@@ -117,6 +117,7 @@ def plan_case(
     open issues (a lost link), and only before creating one, a search for a person's issue
     about the same test (search is rate-limited to 30 requests a minute)."""
     linked = _linked_issue(forge, store, target, case.fingerprint)
+    view = store.get_case(target.repo, case.fingerprint)
 
     def plan_with(open_issues: list[IssueSnapshot]) -> IssuePlan:
         return plan_issue(
@@ -127,6 +128,7 @@ def plan_case(
             open_issues=open_issues,
             status=lifecycle_status(store, target.repo, case.fingerprint, target.settings),
             sheriff_login=login,
+            fix_merged=view is not None and view.state is CaseState.MERGED,
         )
 
     own = [] if linked is not None else _sheriffs_open_issues(forge, target)

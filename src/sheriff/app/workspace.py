@@ -155,6 +155,11 @@ class SourceMirror(Protocol):
 
     def find_test_at(self, sha: str, name: str) -> list[SourceLocation]: ...
 
+    def contains(self, sha: str, ancestor: str) -> bool:
+        """Whether commit ``sha`` has ``ancestor`` in its history (GitRefNotFoundError when
+        either is unknown to the mirror)."""
+        ...
+
     def lease_worktree(self, ref: str) -> AbstractContextManager[Workspace]:
         """A worktree at ``ref``, removed on exit; WorkspaceBusyError when no slot frees."""
         ...

@@ -32,6 +32,19 @@ def test_ensure_fetches_new_commits_and_prunes_deleted_branches(
         mirror.head("feature")
 
 
+def test_contains_tells_whether_a_commit_has_another_in_its_history(
+    mirror: GitMirror, published: Published
+) -> None:
+    first = mirror.head("main")
+    second = published.commit({"README.md": "A bigger shop.\n"}, "Grow")
+    mirror.ensure()
+    assert mirror.contains(second, first)
+    assert mirror.contains(second, second)
+    assert not mirror.contains(first, second)
+    with pytest.raises(GitRefNotFoundError):
+        mirror.contains(first, "0" * 40)
+
+
 def test_a_failed_clone_says_what_git_said_and_leaves_nothing_behind(tmp_path: Path) -> None:
     missing = (tmp_path / "no-such-remote.git").as_uri()
     mirror = workspaces(tmp_path / "sheriff").mirror("shop/pricing", missing)

@@ -46,7 +46,9 @@ class Tracker:
     links: dict[str, tuple[int, bool]] = field(default_factory=dict)
     writes: int = 0
 
-    def scan(self, case: FailureCase, settings: RepoSettings = DEFAULTS) -> IssuePlan:
+    def scan(
+        self, case: FailureCase, settings: RepoSettings = DEFAULTS, *, fix_merged: bool = False
+    ) -> IssuePlan:
         plan = plan_issue(
             case,
             settings,
@@ -54,6 +56,7 @@ class Tracker:
             linked=self.linked(case.fingerprint),
             open_issues=[i for i in self.issues.values() if i.state is IssueState.OPEN],
             sheriff_login=BOT,
+            fix_merged=fix_merged,
         )
         self.apply(plan)
         return plan
@@ -219,6 +222,18 @@ def test_a_fixed_then_recurring_failure_reopens_once() -> None:
     again = tracker.scan(recurred)
     assert again.action is IssueAction.UNCHANGED
     assert len(tracker.comments[1]) == 1
+
+
+def test_after_a_merged_fix_the_scan_leaves_reopening_to_the_lifecycle() -> None:
+    # Only a commit that contains the fix can show it came back: git tells, not the clock.
+    tracker = Tracker()
+    tracker.scan(go_case(on_main(2)))
+    tracker.close(1, "completed", hours=5)
+    plan = tracker.scan(go_case((*on_main(2), occurrence(777, hours=30))), fix_merged=True)
+    assert plan.action is IssueAction.UNCHANGED
+    assert not plan.reopen
+    assert "reconcile decides" in plan.reason
+    assert tracker.issues[1].state is IssueState.CLOSED
 
 
 def test_closed_as_not_planned_is_left_alone() -> None:

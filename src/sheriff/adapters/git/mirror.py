@@ -95,6 +95,17 @@ class GitMirror:
         ).stdout
         return rank_definitions(parse_grep(output, prefix=f"{commit}:"))
 
+    def contains(self, sha: str, ancestor: str) -> bool:
+        """Whether commit ``sha`` has ``ancestor`` in its history (or is it)."""
+        commit, older = self._commit(sha), self._commit(ancestor)
+        result = run_git(
+            ["merge-base", "--is-ancestor", older, commit],
+            cwd=self.path,
+            timeout=self._options.git_timeout,
+            ok_codes=(0, 1),
+        )
+        return result.code == 0
+
     @contextmanager
     def lease_worktree(self, ref: str) -> Iterator[GitWorktree]:
         """A worktree at ``ref`` (branch or commit) for the block; always removed after it."""

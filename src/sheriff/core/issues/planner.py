@@ -61,6 +61,7 @@ class _Inputs:
     status: AutomationStatus
     default_branch: str
     sheriff_login: str | None
+    fix_merged: bool = False
 
     @property
     def wanted_labels(self) -> frozenset[str]:
@@ -99,11 +100,16 @@ def plan_issue(
     open_issues: Sequence[IssueSnapshot] = (),
     status: AutomationStatus = TRACKING,
     sheriff_login: str | None = None,
+    fix_merged: bool = False,
 ) -> IssuePlan:
     """Decide what to do with the case's issue: ``linked`` is the issue the store links to
-    the case; otherwise ``open_issues`` are searched for one about the same failure."""
+    the case; otherwise ``open_issues`` are searched for one about the same failure.
+
+    ``fix_merged``: the case's fix pull request is merged. A failure after the merge is a
+    recurrence only on a commit that contains the fix, which the lifecycle tells from git
+    (it reopens the issue itself); so a closed issue stays closed here."""
     filing = decide_filing(case, settings, default_branch)
-    inputs = _Inputs(case, settings, filing, status, default_branch, sheriff_login)
+    inputs = _Inputs(case, settings, filing, status, default_branch, sheriff_login, fix_merged)
     if linked is not None:
         return _plan_linked(inputs, linked)
     match = find_matching_issue(case, open_issues)
@@ -157,6 +163,9 @@ def _plan_linked(inputs: _Inputs, linked: LinkedIssue) -> IssuePlan:
         reason = f"#{number} carries {label!r}"
         return inputs.plan(IssueAction.IGNORED, reason, number)
     reopening = None
+    if issue.state is IssueState.CLOSED and inputs.fix_merged:
+        reason = f"#{number} was closed by the merged fix: reconcile decides whether it recurred"
+        return inputs.plan(IssueAction.UNCHANGED, reason, number)
     if issue.state is IssueState.CLOSED:
         reopening = decide_reopen(
             issue,
