@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
-from sheriff.app.ports import TestOutcome
+from sheriff.app.ports import AuditEvent, Store, TestOutcome
 from sheriff.app.scan import ScanReport
 from sheriff.app.scan_reruns import NOT_STARTED, OUTCOME, REFUSED, RERUN, RerunSettings
 from sheriff.entry.scan_command import render_report
@@ -204,6 +205,34 @@ def test_a_dry_run_prints_the_rerun_decision_and_does_nothing(world: World) -> N
     assert "would re-run failed jobs of CI #103" in render_report(report, dry_run=True)
     assert _reruns_asked(world) == 0
     assert _audited(world, RERUN) == []
+
+
+class RacingStore:
+    """The real store, except that another worker scanning the same run claims its re-run
+    a moment before this one does (after both read the audit log and decided)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def claim_audit(self, event: AuditEvent) -> bool:
+        self._store.claim_audit(event)  # the other worker
+        return self._store.claim_audit(event)
+
+
+def test_two_workers_deciding_the_same_rerun_at_once_ask_github_once(world: World) -> None:
+    clock = Clock(at(102))
+    _scan(world, clock)
+    world.fake.add_run_attempt(new_attempt(103))
+    clock.now = at(104)
+    racing = cast(Store, RacingStore(world.store))
+    [plan] = world.scan(clock=clock, store=racing).reruns
+    assert not plan.decision.rerun
+    assert "another worker" in plan.decision.reason
+    assert _reruns_asked(world) == 0  # the other worker is the one that asks GitHub
+    assert len(_audited(world, RERUN)) == 1
 
 
 def test_an_old_run_is_not_rerun(world: World) -> None:

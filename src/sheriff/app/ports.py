@@ -359,6 +359,11 @@ class JournalStore(Protocol):
 
     def append_audit(self, event: AuditEvent) -> None: ...
 
+    def claim_audit(self, event: AuditEvent) -> bool:
+        """Log a keyed event unless its key is already logged; whether this call did (of
+        workers claiming one key at once, exactly one gets True)."""
+        ...
+
     def audit_log(
         self,
         repo: str | None = None,

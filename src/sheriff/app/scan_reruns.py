@@ -109,7 +109,8 @@ def _time_of(entry: AuditEntry) -> datetime:
 
 def carry_out(forge: Forge, store: Store, plan: RerunPlan, *, now: datetime) -> RerunPlan:
     """Write the decision to the audit log and, when it is to re-run, ask GitHub. The
-    intent is logged first: a re-run is never asked twice, even after a crash."""
+    intent is claimed first (a unique key in the audit log): a re-run is never asked twice,
+    even after a crash or by two workers scanning the same run at once."""
     run = plan.run
     details: dict[str, object] = {
         "run_id": run.run_id,
@@ -125,7 +126,11 @@ def carry_out(forge: Forge, store: Store, plan: RerunPlan, *, now: datetime) -> 
         key = f"{REFUSED}:{plan.repo}:{run.run_id}:{run.attempt}"
         store.append_audit(_event(plan, REFUSED, details, key))
         return plan
-    store.append_audit(_event(plan, RERUN, details, f"{RERUN}:{plan.repo}:{run.run_id}"))
+    intent = _event(plan, RERUN, details, f"{RERUN}:{plan.repo}:{run.run_id}")
+    if not store.claim_audit(intent):  # another worker scanning the same run got there first
+        reason = "another worker already asked for this run's re-run"
+        decision = RerunDecision(False, reason, plan.decision.p_flaky)
+        return RerunPlan(plan.repo, run, decision, plan.fingerprints, plan.failing)
     try:
         forge.rerun_failed_jobs(run.run_id)
     except GitHubError as error:

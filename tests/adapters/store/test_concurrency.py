@@ -76,3 +76,24 @@ def test_concurrent_writers_do_not_duplicate_rows(store: Store, database_url: st
     case = store.get_case(REPO, FINGERPRINT)
     assert case is not None
     assert case.occurrence_count == 1
+
+
+def test_of_workers_claiming_one_key_at_once_exactly_one_wins(
+    store: Store, database_url: str
+) -> None:
+    workers = [open_store(database_url) for _ in range(WORKERS)]
+    start = threading.Barrier(WORKERS)
+    event = AuditEvent("sheriff", "rerun.requested", "P(flaky)=0.9", key="rerun:o/r:4242")
+
+    def claim(worker: Store) -> bool:
+        start.wait()
+        return worker.claim_audit(event)
+
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            won = list(pool.map(claim, workers))
+    finally:
+        for worker in workers:
+            worker.close()
+    assert sorted(won) == [False] * (WORKERS - 1) + [True]
+    assert len(store.audit_log(action="rerun.requested")) == 1

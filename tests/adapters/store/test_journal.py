@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from sheriff.adapters.store import Store
 from sheriff.app.ports import AuditEvent, CostRecord
 from tests.adapters.store.conftest import START
@@ -41,6 +43,18 @@ def test_an_audit_event_with_a_key_is_logged_once(store: Store) -> None:
     store.append_audit(event)
     [entry] = store.audit_log()
     assert entry.event.action == "rerun.requested"
+
+
+def test_a_claim_is_won_once_and_does_not_undo_the_rest_of_its_transaction(
+    store: Store,
+) -> None:
+    event = AuditEvent("sheriff", "rerun.requested", "P(flaky)=0.82", key="rerun:o/r:77")
+    assert store.claim_audit(event)
+    assert not store.claim_audit(event)
+    store.append_audit(AuditEvent("sheriff", "note", "after the lost claim"))
+    assert [e.event.action for e in store.audit_log()] == ["rerun.requested", "note"]
+    with pytest.raises(ValueError, match="keyed"):
+        store.claim_audit(AuditEvent("sheriff", "rerun.requested", "no key"))
 
 
 def test_costs_add_up_exactly_and_a_request_is_counted_once(store: Store, clock: object) -> None:

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sheriff.adapters.store.database import Database
@@ -28,6 +29,13 @@ class Journal:
     def append_audit(self, event: AuditEvent) -> None:
         """Log an event; an event whose ``key`` is already in the log is not logged again."""
         self._db.run(lambda session: append_audit_row(session, event, self._db.now()))
+
+    def claim_audit(self, event: AuditEvent) -> bool:
+        """Log a keyed event unless its key is in the log; whether this call logged it.
+        Of processes claiming one key at once, exactly one gets True (the unique key)."""
+        if event.key is None:
+            raise ValueError("only a keyed event can be claimed")
+        return self._db.run(lambda session: claim_audit_row(session, event, self._db.now()))
 
     def audit_log(
         self,
@@ -73,7 +81,21 @@ class Journal:
 
 
 def append_audit_row(session: Session, event: AuditEvent, now: datetime) -> None:
-    row = {
+    insert_once(session, AuditRow, audit_row(event, now), "event_key")
+
+
+def claim_audit_row(session: Session, event: AuditEvent, now: datetime) -> bool:
+    """Insert the event inside a savepoint: a duplicate key undoes only this insert."""
+    try:
+        with session.begin_nested():
+            session.execute(table_of(AuditRow).insert().values(audit_row(event, now)))
+    except IntegrityError:
+        return False
+    return True
+
+
+def audit_row(event: AuditEvent, now: datetime) -> dict[str, Any]:
+    return {
         "occurred_at": now,
         "actor": clip(event.actor, 128),
         "action": clip(event.action, 64),
@@ -83,7 +105,6 @@ def append_audit_row(session: Session, event: AuditEvent, now: datetime) -> None
         "details": dict(event.details),
         "event_key": bounded_key(event.key),
     }
-    insert_once(session, AuditRow, row, "event_key")
 
 
 def insert_once(
