@@ -129,3 +129,16 @@ def app_key_pair() -> tuple[str, str]:
         .decode()
     )
     return private, public
+
+
+@pytest.fixture
+def app_keys() -> tuple[str, str]:
+    return app_key_pair()
+
+
+@pytest.fixture
+def app_fake(app_keys: tuple[str, str]) -> Iterator[FakeGitHub]:
+    """The fake, requiring auth, with the App 42 installed (7001) on pytorch/pytorch."""
+    with FakeGitHub.running(DEMO_SEED, require_auth=True) as server:
+        server.install_app(42, 7001, [PYTORCH], slug="sheriff", public_key_pem=app_keys[1])
+        yield server

@@ -3,65 +3,55 @@ mints an installation token, and Sheriff then acts as ``<slug>[bot]``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sheriff.adapters.github import AppCredentials, GitHubForge, GitHubSettings
 from sheriff.errors import GitHubAuthError
-from sheriff.testing.fakegithub import DEMO_SEED, FakeGitHub
+from sheriff.testing.fakegithub import FakeGitHub
 from tests.adapters.github.conftest import PYTORCH, app_key_pair
 
 
-@pytest.fixture
-def keys() -> tuple[str, str]:
-    return app_key_pair()
-
-
-@pytest.fixture
-def fake(keys: tuple[str, str]) -> Iterator[FakeGitHub]:
-    with FakeGitHub.running(DEMO_SEED, require_auth=True) as server:
-        server.install_app(42, 7001, [PYTORCH], slug="sheriff", public_key_pem=keys[1])
-        yield server
-
-
 def test_app_looks_up_its_installation_and_acts_as_its_bot(
-    fake: FakeGitHub, keys: tuple[str, str]
+    app_fake: FakeGitHub, app_keys: tuple[str, str]
 ) -> None:
     settings = GitHubSettings(
-        PYTORCH, api_url=fake.url, read_credentials=AppCredentials(42, keys[0])
+        PYTORCH, api_url=app_fake.url, read_credentials=AppCredentials(42, app_keys[0])
     )
     with GitHubForge(settings) as forge:
         assert forge.get_repository().full_name == PYTORCH
         assert forge.authenticated_login() == "sheriff[bot]"
         created = forge.create_issue("[flaky] TestX", "body", ["sheriff/flaky"])
-    assert fake.request_count(path=r"^/repos/pytorch/pytorch/installation$") == 1
-    assert fake.request_count(method="POST", path=r"^/app/installations/7001/access_tokens$") == 1
-    issue = fake.issue(PYTORCH, created.number)
+    assert app_fake.request_count(path=r"^/repos/pytorch/pytorch/installation$") == 1
+    assert (
+        app_fake.request_count(method="POST", path=r"^/app/installations/7001/access_tokens$") == 1
+    )
+    issue = app_fake.issue(PYTORCH, created.number)
     assert issue.user == "sheriff[bot]"
     api_calls = [
         entry
-        for entry in fake.requests
+        for entry in app_fake.requests
         if entry.path.startswith("/repos/") and not entry.path.endswith("/installation")
     ]
     assert {entry.login for entry in api_calls} == {"sheriff[bot]"}
 
 
-def test_a_jwt_signed_by_another_key_is_refused(fake: FakeGitHub) -> None:
+def test_a_jwt_signed_by_another_key_is_refused(app_fake: FakeGitHub) -> None:
     stranger, _ = app_key_pair()
     settings = GitHubSettings(
-        PYTORCH, api_url=fake.url, read_credentials=AppCredentials(42, stranger, 7001)
+        PYTORCH, api_url=app_fake.url, read_credentials=AppCredentials(42, stranger, 7001)
     )
     with GitHubForge(settings) as forge, pytest.raises(GitHubAuthError):
         forge.get_repository()
-    assert fake.request_count("repos/get") == 0
+    assert app_fake.request_count("repos/get") == 0
 
 
 def test_an_app_not_installed_on_the_repository_is_a_clear_error(
-    fake: FakeGitHub, keys: tuple[str, str]
+    app_fake: FakeGitHub, app_keys: tuple[str, str]
 ) -> None:
     settings = GitHubSettings(
-        "hashicorp/terraform", api_url=fake.url, read_credentials=AppCredentials(42, keys[0])
+        "hashicorp/terraform",
+        api_url=app_fake.url,
+        read_credentials=AppCredentials(42, app_keys[0]),
     )
     with GitHubForge(settings) as forge, pytest.raises(GitHubAuthError) as raised:
         forge.get_repository()

@@ -3,7 +3,6 @@ token of the GitHub App minted on the fake and renewed before it runs out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,44 +14,32 @@ from sheriff.adapters.github import (
     TokenCredentials,
 )
 from sheriff.errors import GitHubAuthError
-from sheriff.testing.fakegithub import DEMO_SEED, FakeGitHub
-from tests.adapters.github.conftest import PYTORCH, app_key_pair
+from sheriff.testing.fakegithub import FakeGitHub
+from tests.adapters.github.conftest import PYTORCH
 
 TOKENS_PATH = r"^/app/installations/7001/access_tokens$"
 
 
-@pytest.fixture
-def keys() -> tuple[str, str]:
-    return app_key_pair()
-
-
-@pytest.fixture
-def fake(keys: tuple[str, str]) -> Iterator[FakeGitHub]:
-    with FakeGitHub.running(DEMO_SEED, require_auth=True) as server:
-        server.install_app(42, 7001, [PYTORCH], slug="sheriff", public_key_pem=keys[1])
-        yield server
-
-
-def _app(fake: FakeGitHub, key: str, repo: str = PYTORCH) -> GitHubSettings:
-    return GitHubSettings(repo, api_url=fake.url, read_credentials=AppCredentials(42, key))
+def _app(app_fake: FakeGitHub, key: str, repo: str = PYTORCH) -> GitHubSettings:
+    return GitHubSettings(repo, api_url=app_fake.url, read_credentials=AppCredentials(42, key))
 
 
 def test_an_app_mints_an_installation_token_that_acts_as_its_bot(
-    fake: FakeGitHub, keys: tuple[str, str]
+    app_fake: FakeGitHub, app_keys: tuple[str, str]
 ) -> None:
-    token = GitCredentials(_app(fake, keys[0])).token()
+    token = GitCredentials(_app(app_fake, app_keys[0])).token()
     assert token is not None
     assert token.startswith("ghs_")
-    assert fake.world.tokens[token] == "sheriff[bot]"
-    assert fake.request_count(method="POST", path=TOKENS_PATH) == 1
+    assert app_fake.world.tokens[token] == "sheriff[bot]"
+    assert app_fake.request_count(method="POST", path=TOKENS_PATH) == 1
 
 
 def test_a_token_is_reused_while_it_has_long_enough_left_then_renewed(
-    fake: FakeGitHub, keys: tuple[str, str]
+    app_fake: FakeGitHub, app_keys: tuple[str, str]
 ) -> None:
     now = [datetime.now(UTC)]
     credentials = GitCredentials(
-        _app(fake, keys[0]), min_valid=timedelta(minutes=45), clock=lambda: now[0]
+        _app(app_fake, app_keys[0]), min_valid=timedelta(minutes=45), clock=lambda: now[0]
     )
     first = credentials.token()
     now[0] += timedelta(minutes=10)  # 50 minutes left: reused
@@ -60,18 +47,18 @@ def test_a_token_is_reused_while_it_has_long_enough_left_then_renewed(
     now[0] += timedelta(minutes=10)  # 40 minutes left: too little for a fix and its push
     second = credentials.token()
     assert second != first
-    assert fake.request_count(method="POST", path=TOKENS_PATH) == 2
+    assert app_fake.request_count(method="POST", path=TOKENS_PATH) == 2
 
 
-def test_a_configured_token_is_used_as_it_is_and_nothing_is_minted(fake: FakeGitHub) -> None:
+def test_a_configured_token_is_used_as_it_is_and_nothing_is_minted(app_fake: FakeGitHub) -> None:
     settings = GitHubSettings(
         PYTORCH,
-        api_url=fake.url,
+        api_url=app_fake.url,
         read_credentials=TokenCredentials("read-token"),
         write_credentials=TokenCredentials("write-token"),
     )
     assert GitCredentials(settings).token() == "write-token"
-    assert fake.request_count(method="POST", path=TOKENS_PATH) == 0
+    assert app_fake.request_count(method="POST", path=TOKENS_PATH) == 0
 
 
 def test_without_credentials_git_goes_anonymous() -> None:
@@ -79,8 +66,8 @@ def test_without_credentials_git_goes_anonymous() -> None:
 
 
 def test_an_app_not_installed_on_the_repository_is_a_clear_error(
-    fake: FakeGitHub, keys: tuple[str, str]
+    app_fake: FakeGitHub, app_keys: tuple[str, str]
 ) -> None:
     with pytest.raises(GitHubAuthError) as raised:
-        GitCredentials(_app(fake, keys[0], "hashicorp/terraform")).token()
+        GitCredentials(_app(app_fake, app_keys[0], "hashicorp/terraform")).token()
     assert "not installed on hashicorp/terraform" in str(raised.value)
