@@ -13,7 +13,6 @@ from sheriff.adapters.logfiles import FileLogReader
 from sheriff.app.event_service import (
     EventHandler,
     MentionResponder,
-    PendingReconciler,
     ReconcileTrigger,
     ScanService,
 )
@@ -21,11 +20,12 @@ from sheriff.app.forge import Forge
 from sheriff.app.scan import ScanRequest
 from sheriff.app.webhook_events import EventRoute, EventText, WebhookEvent
 from sheriff.core.repo_config import RepoSettings
+from tests.app.reconciler_doubles import IdleReconciler
 from tests.app.scan_world import REPO, World, attempt_line, github_forge, running_world, write_seed
 from tests.app.webhook_payloads import run_event, workflow_run_payload
 
 
-class RecordingReconciler(PendingReconciler):
+class RecordingReconciler(IdleReconciler):
     def __init__(self) -> None:
         self.triggers: list[ReconcileTrigger] = []
 
@@ -42,7 +42,7 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def handler_for(
     world: World,
-    reconciler: PendingReconciler | None = None,
+    reconciler: IdleReconciler | None = None,
     mentions: MentionResponder | None = None,
     after_event: Callable[[], object] | None = None,
 ) -> EventHandler:
@@ -54,7 +54,7 @@ def handler_for(
     return EventHandler(
         world.store,
         scans,
-        reconciler or PendingReconciler(),
+        reconciler or IdleReconciler(),
         "sheriff-bot",
         mentions=mentions,
         after_event=after_event,
@@ -115,8 +115,8 @@ def test_a_comment_reaches_the_reconcile_hook_and_the_audit_log(world: World) ->
     ]
     (entry,) = [e for e in world.store.audit_log(REPO) if e.event.key == "webhook:c-1"]
     assert entry.event.actor == "maintainer-alice"
-    assert entry.event.details["outcome"] == PendingReconciler.NOTE
-    assert world.writes() == []  # the placeholder changes nothing on GitHub
+    assert entry.event.details["outcome"] == IdleReconciler.NOTE
+    assert world.writes() == []  # the idle reconciler changes nothing on GitHub
 
 
 def test_an_event_that_needs_no_work_is_still_audited(world: World) -> None:

@@ -54,23 +54,6 @@ class CaseReconciler(Protocol):
     def reconcile_repository(self, repo: str) -> str: ...
 
 
-class PendingReconciler:
-    """Stands in for the lifecycle's reconcile use case until it exists.
-
-    TODO(lifecycle): replace it in ``entry/web/service.py`` (``service_work``) with
-    ``sheriff.app.reconcile_service.LifecycleReconciler`` once the lifecycle is settled; the
-    events that should drive it already reach this hook and are in the audit log.
-    """
-
-    NOTE = "not reconciled: the lifecycle reconcile use case is not wired yet"
-
-    def reconcile(self, trigger: ReconcileTrigger) -> str:
-        return self.NOTE
-
-    def reconcile_repository(self, repo: str) -> str:
-        return self.NOTE
-
-
 class ScanService:
     """Scans for the service: one run a webhook named, or a whole repository on schedule."""
 

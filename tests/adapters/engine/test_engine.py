@@ -20,10 +20,11 @@ from sheriff.adapters.engine import (
     Enqueued,
     ServiceWork,
 )
-from sheriff.app.event_service import EventOutcome, PendingReconciler
+from sheriff.app.event_service import EventOutcome
 from sheriff.app.scan import ScanReport
 from sheriff.app.webhook_events import EventRoute, WebhookEvent
 from sheriff.errors import GitHubUnavailableError
+from tests.app.reconciler_doubles import IdleReconciler
 
 
 def event(delivery_id: str, repo: str = "acme/app") -> WebhookEvent:
@@ -101,7 +102,7 @@ def running(
     settings: EngineSettings, events: RecordingEvents, scans: RecordingScans | None = None
 ) -> Iterator[tuple[DurableEngine, RecordingObserver]]:
     observer = RecordingObserver()
-    work = ServiceWork(events, scans or RecordingScans(), PendingReconciler())
+    work = ServiceWork(events, scans or RecordingScans(), IdleReconciler())
     with DurableEngine(settings, work, observer) as engine:
         yield engine, observer
 
