@@ -79,8 +79,16 @@ def failing_test_id(test: TestIdentity | None, test_file: str | None) -> str | N
 
 
 def find_test_file(workspace: SourceReader, test: TestIdentity) -> str | None:
-    """The file defining ``test`` in the tree (see ``core.quarantine.locate_test_file``)."""
+    """The file defining ``test`` in the tree (see ``core.quarantine.locate_test_file``):
+    the file its identity names when that file defines it (no search), else a search."""
     hint = search_hint(test)
+    if hint is not None and hint.path:
+        try:
+            named = workspace.read_file(hint.path).text
+        except WorkspacePathError:
+            named = None
+        if named is not None and locate_test_file([(hint.path, named)], test) == hint.path:
+            return hint.path
     paths = list(dict.fromkeys(item.path for item in workspace.find_test(bare_test_name(test))))
     if hint is not None and hint.path and hint.path not in paths:
         paths.insert(0, hint.path)
