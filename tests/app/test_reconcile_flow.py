@@ -278,6 +278,30 @@ def test_a_late_failure_of_a_commit_without_the_fix_does_not_reopen_the_case(
     assert world.fake.issue(REPO, world.issue_number()).state == "closed"
 
 
+def test_a_skip_on_main_counts_when_the_failing_commit_is_gone_from_the_repository(
+    world: LifecycleWorld,
+) -> None:
+    world.scan()
+    world.reconcile()
+    world.clock.advance(minutes=30)  # the latest failure ran on a commit force-pushed away
+    world.fake.add_run_attempt(
+        ci_run(REPO, 1600, "f" * 40, conclusion="failure", log=world.folder / "ci-fail.log",
+               at=world.clock())
+    )  # fmt: skip
+    world.clock.advance(minutes=10)
+    world.scan()
+    source = world.fake.git(REPO).read_file("main", TEST_FILE)
+    assert source is not None
+    skipped = source.decode().replace(
+        "def test_fetch_within_deadline():",
+        "@pytest.mark.skip(reason=\"flaky\")\ndef test_fetch_within_deadline():",
+    )
+    world.fake.commit(REPO, {TEST_FILE: skipped}, message="Skip the flaky deadline test")
+    world.reconcile()
+    assert world.state() == "QUARANTINED"
+    assert world.store.audit_log(REPO, action="quarantine.check_failed") == []
+
+
 def test_a_case_quiet_for_the_quiet_period_is_resolved(world: LifecycleWorld) -> None:
     world.scan()
     world.reconcile()

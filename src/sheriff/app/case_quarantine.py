@@ -19,7 +19,7 @@ from sheriff.app.workspace import SourceMirror
 from sheriff.core.lifecycle import CaseState
 from sheriff.core.model import TestIdentity
 from sheriff.core.quarantine import QuarantinePatch, can_quarantine, quarantine_test
-from sheriff.errors import WorkspaceError
+from sheriff.errors import GitRefNotFoundError, WorkspaceError
 
 CHECKED_STATES = frozenset({CaseState.WAITING_FOR_SIGNAL})
 
@@ -43,7 +43,7 @@ def skipped_on_default_branch(
     try:
         mirror = mirrors.get()
         skipped_now = _skipped_at(mirror, mirror.head(default_branch), test)
-        return skipped_now and not (failed_at and _skipped_at(mirror, failed_at, test))
+        return skipped_now and not (failed_at and _skipped_then(mirror, failed_at, test))
     except WorkspaceError as error:
         context.audit(
             view.fingerprint,
@@ -52,6 +52,15 @@ def skipped_on_default_branch(
             {"error": error.message, "hint": error.hint},
             key=f"quarantine-check:{view.fingerprint}:{error.message}",
         )
+        return False
+
+
+def _skipped_then(mirror: SourceMirror, sha: str, test: TestIdentity) -> bool:
+    """Whether the failing commit already skipped the test (a commit gone from the mirror,
+    after a force-push, tells nothing: the skip on the head stands)."""
+    try:
+        return _skipped_at(mirror, sha, test)
+    except GitRefNotFoundError:
         return False
 
 
