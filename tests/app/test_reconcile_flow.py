@@ -190,6 +190,7 @@ def test_review_loop_with_the_agent(world: LifecycleWorld, tmp_path: Path) -> No
     world.reconcile()
     assert world.state() == "MERGED"
     assert world.fake.issue(REPO, world.issue_number()).state == "closed"
+    assert world.store.audit_log(REPO, action="recurrence.check_failed") == []
 
 
 def ruff_log(world: LifecycleWorld, folder: Path) -> str:
@@ -253,10 +254,13 @@ def test_a_recurrence_after_the_merge_reopens_the_case_and_its_issue(
     assert history[-3].event.details["to"] == CaseState.ISSUE_OPEN.value
 
 
+@pytest.mark.parametrize("late", ["older commit", "commit gone from the repository"])
 def test_a_late_failure_of_a_commit_without_the_fix_does_not_reopen_the_case(
-    world: LifecycleWorld, tmp_path: Path
+    world: LifecycleWorld, tmp_path: Path, late: str
 ) -> None:
     older = world.fake.commit(REPO, {"NOTES.md": "notes\n"}, message="Notes")  # never failed
+    if late == "commit gone from the repository":
+        older = "f" * 40
     approve(world)
     [pull] = world.fake.pulls(REPO)
     world.fake.set_draft(REPO, pull.number, False, MAINTAINER)

@@ -20,6 +20,7 @@ from sheriff.app.forge_pulls import PullRequest
 from sheriff.app.forge_pulls import Review as ForgeReview
 from sheriff.app.forge_pulls import ReviewComment as ForgeReviewComment
 from sheriff.app.ports import CaseView, OccurrenceEvidence
+from sheriff.app.workspace import SourceMirror
 from sheriff.core.lifecycle import (
     PULL_REQUEST_STATES,
     Actor,
@@ -38,7 +39,7 @@ from sheriff.core.lifecycle import (
     fix_branch,
 )
 from sheriff.core.repo_config import branch_is_watched
-from sheriff.errors import GitHubError, WorkspaceError
+from sheriff.errors import GitHubError, GitRefNotFoundError, WorkspaceError
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 FIX_STATES = frozenset({CaseState.APPROVED_TO_FIX, CaseState.FIXING})
@@ -311,7 +312,8 @@ def _containing(
         return None
     try:
         mirror = mirrors.get()
-        return [row for row in rows if mirror.contains(row.head_sha, merge)]
+        mirror.contains(merge, merge)  # the merge itself unknown: the mirror cannot tell
+        return [row for row in rows if _contains(mirror, row.head_sha, merge)]
     except WorkspaceError as error:
         context.audit(
             view.fingerprint,
@@ -321,6 +323,15 @@ def _containing(
             key=f"recurrence-check:{view.fingerprint}:{error.message}",
         )
         return None
+
+
+def _contains(mirror: SourceMirror, sha: str, merge: str) -> bool:
+    """Whether ``sha`` contains the merge; a commit gone from the repository (force-pushed
+    away) is on no branch any more, so its failure is not the default branch's."""
+    try:
+        return mirror.contains(sha, merge)
+    except GitRefNotFoundError:
+        return False
 
 
 def _last_occurrence(row: OccurrenceEvidence) -> LastOccurrence:
