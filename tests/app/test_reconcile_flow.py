@@ -298,7 +298,7 @@ def test_a_skip_on_main_counts_when_the_failing_commit_is_gone_from_the_reposito
     assert source is not None
     skipped = source.decode().replace(
         "def test_fetch_within_deadline():",
-        "@pytest.mark.skip(reason=\"flaky\")\ndef test_fetch_within_deadline():",
+        '@pytest.mark.skip(reason="flaky")\ndef test_fetch_within_deadline():',
     )
     world.fake.commit(REPO, {TEST_FILE: skipped}, message="Skip the flaky deadline test")
     world.reconcile()
