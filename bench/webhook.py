@@ -1,13 +1,18 @@
 """Webhook intake and durable processing on loopback: signed deliveries at a fixed rate.
 
-Three deployments, each on fresh databases against the fake GitHub:
+Four deployments, each on fresh databases against the fake GitHub:
 
 - ``single``: one ``sheriff serve`` on SQLite (web tier and workers in one process);
 - ``intake``: ``sheriff serve --no-workers`` on PostgreSQL alone during the load (as if the
   workers ran on other machines); two ``sheriff worker`` processes drain the queue after;
+- ``intake-full``: the same with the inbox committing with ``synchronous=FULL`` (each
+  acknowledgement waits for the disk's flush);
 - ``workers``: ``sheriff serve --no-workers`` plus two ``sheriff worker`` processes on the
   same cores (PostgreSQL, workers at a lower CPU priority); worker 1 is SIGKILLed a third
   of the way through the load and started again (same worker id) five seconds later.
+
+The web tier acknowledges a delivery once its inbox has committed it and forwards it to the
+queue in the background: "drained" waits for both the inbox and the queue to be empty.
 
 PostgreSQL is SHERIFF_TEST_PG_URL or --pg (``scripts/dbservers``: fsync off). Deliveries:
 failed ``workflow_job`` events (queued, recorded in the audit log) with one failed-run
@@ -17,7 +22,7 @@ open-loop client on the same 2 cores), how long processing took to drain, and wh
 acknowledged delivery was processed exactly once: its workflow ended SUCCESS, its audit
 entry exists once, and every scanned repository got exactly one issue from one POST.
 
-    python bench/webhook.py [--rate 200] [--seconds 30] [--only single|intake|workers]
+    python bench/webhook.py [--rate 200] [--seconds 30] [--only DEPLOYMENT]
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import tempfile
 import time
 import uuid
@@ -34,8 +40,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from sheriff.entry.web.receiving import INBOX_FILE
 from sheriff.testing.fakegithub import FakeGitHub
-from webhook_check import check_exactly_once, queue_depth
+from webhook_check import check_exactly_once, handler_times, queue_depth
 from webhook_load import (
     SECRET,
     Process,
@@ -86,9 +93,24 @@ def environment(fake: FakeGitHub, folder: Path, store: str, engine: str) -> dict
     }
 
 
-def drain(engine_url: str) -> float:
+def inbox_depth(folder: Path) -> int:
+    """Deliveries the web tier acknowledged and has not yet forwarded to the queue."""
+    path = folder / "data" / INBOX_FILE
+    if not path.exists():
+        return 0
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        (count,) = connection.execute(
+            "SELECT COUNT(*) FROM deliveries WHERE forwarded_at IS NULL"
+        ).fetchone()
+    return int(count)
+
+
+def drain(engine_url: str, folder: Path, notes: list[str]) -> float:
+    """Wait until the inbox and the queue are empty; returns how long that took."""
     started = time.monotonic()
-    while queue_depth(engine_url) > 0:
+    notes.append(f"inbox depth (acknowledged, not yet forwarded) when the load ended: "
+                 f"{inbox_depth(folder)}")  # fmt: skip
+    while inbox_depth(folder) > 0 or queue_depth(engine_url) > 0:
         if time.monotonic() - started > DRAIN_LIMIT:
             break
         time.sleep(1.0)
@@ -100,13 +122,15 @@ def run_single(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outc
     env = environment(fake, folder, store, engine)
     deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
     server = start("serve", ["serve"], env, folder / "serve.log", PORT_BASE)
+    notes: list[str] = []
     try:
         sent = send_at_rate(server.url or "", deliveries, args.rate)
-        drained = drain(engine)
+        notes.append(handler_times(server.url or ""))
+        drained = drain(engine, folder, notes)
     finally:
         server.stop()
     check = check_exactly_once(sent, engine, store, fake, SCAN_REPOS)
-    return Outcome("single process, SQLite", sent, drained, check, [])
+    return Outcome("single process, SQLite", sent, drained, check, notes)
 
 
 @dataclass
@@ -130,33 +154,47 @@ class Deployment:
         return start(name, args, self.env, log, port, nice=WORKER_NICE)
 
 
-def postgres_deployment(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Deployment:
+def postgres_deployment(
+    args: argparse.Namespace, fake: FakeGitHub, folder: Path, **more: str
+) -> Deployment:
     server_url = args.pg or os.environ.get("SHERIFF_TEST_PG_URL")
     if not server_url:
         raise SystemExit("set SHERIFF_TEST_PG_URL or --pg (scripts/dbservers)")
     store, engine = fresh_pg(server_url, "bench_store"), fresh_pg(server_url, "bench_engine")
-    env = environment(fake, folder, store, engine)
+    env = environment(fake, folder, store, engine) | more
     start("upgrade", ["db", "upgrade"], env, folder / "upgrade.log", None).popen.wait(120)
     return Deployment(env, folder, engine, store)
 
 
-def run_intake(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+def run_intake(
+    args: argparse.Namespace, fake: FakeGitHub, folder: Path, synchronous: str = "normal"
+) -> Outcome:
     """The web tier alone during the load (workers on other machines, started after it)."""
-    site = postgres_deployment(args, fake, folder)
+    site = postgres_deployment(args, fake, folder, SHERIFF_INBOX_SYNCHRONOUS=synchronous)
     deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
     web = start("web", ["serve", "--no-workers"], site.env, folder / "web.log", PORT_BASE + 1)
     workers: list[Process] = []
+    notes: list[str] = []
     try:
         sent = send_at_rate(web.url or "", deliveries, args.rate)
+        notes.append(handler_times(web.url or ""))
         workers = [site.worker(1), site.worker(2)]
-        drained = drain(site.engine)
+        drained = drain(site.engine, folder, notes)
     finally:
         for process in [web, *workers]:
             process.stop()
     check = check_exactly_once(sent, site.engine, site.store, fake, SCAN_REPOS)
     site.drop()
-    notes = ["the two workers started once the load was over; drain time counts from then"]
-    return Outcome("web tier alone, PostgreSQL", sent, drained, check, notes)
+    notes.append("the two workers started once the load was over; drain time counts from then")
+    name = "web tier alone, PostgreSQL"
+    if synchronous != "normal":
+        name += f", inbox synchronous={synchronous.upper()}"
+    return Outcome(name, sent, drained, check, notes)
+
+
+def run_intake_full(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+    """The web tier alone, its inbox committing with ``synchronous=FULL``."""
+    return run_intake(args, fake, folder, "full")
 
 
 def run_workers(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
@@ -183,7 +221,8 @@ def run_workers(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Out
 
     try:
         sent = asyncio.run(load_with_a_crash())
-        drained = drain(site.engine)
+        notes.append(handler_times(web.url or ""))
+        drained = drain(site.engine, folder, notes)
     finally:
         for process in [web, *workers]:
             process.stop()
@@ -209,11 +248,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--only", choices=("single", "intake", "workers"))
+    parser.add_argument("--only", choices=("single", "intake", "intake-full", "workers"))
     parser.add_argument("--pg", help="PostgreSQL server URL (default: SHERIFF_TEST_PG_URL)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results")
     args = parser.parse_args()
-    runners = {"single": run_single, "intake": run_intake, "workers": run_workers}
+    runners = {
+        "single": run_single,
+        "intake": run_intake,
+        "intake-full": run_intake_full,
+        "workers": run_workers,
+    }
     outcomes: list[Outcome] = []
     for name, runner in runners.items():
         if args.only and name != args.only:

@@ -76,3 +76,22 @@ def check_exactly_once(
         creations = fake.request_count(method="POST", path=f"^/repos/{repo}/issues$")
         check.creations_per_repo[creations] += 1
     return check
+
+
+def handler_times(url: str) -> str:
+    """The web tier's own view of its answers (its ``sheriff_webhook_ack_seconds``
+    histogram: from the handler's start to the reply), as a note."""
+    import httpx
+
+    text = httpx.get(f"{url}/metrics", timeout=10).text
+    buckets: dict[str, int] = {}
+    for line in text.splitlines():
+        if line.startswith("sheriff_webhook_ack_seconds_bucket"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[bound] = int(line.rsplit(" ", 1)[1])
+    total = buckets.get("+Inf", 0) or 1
+    shares = ", ".join(
+        f"{100 * buckets.get(bound, 0) / total:.1f}% within {float(bound) * 1000:g} ms"
+        for bound in ("0.005", "0.01", "0.05", "0.1")
+    )
+    return f"server-side handler time (the web tier's histogram): {shares}"

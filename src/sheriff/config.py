@@ -189,6 +189,31 @@ class Settings(BaseSettings):
         description="durable-execution (DBOS) system database: sqlite:///PATH for one process "
         "(default: beside the store), postgresql://... for several workers",
     )
+    inbox_path: Path | None = Field(
+        None,
+        description="the web tier's durable inbox of acknowledged deliveries, a SQLite file on "
+        "a local disk, one per sheriff serve process (default: sheriff-inbox.sqlite in the "
+        "data dir)",
+    )
+    inbox_synchronous: Literal["normal", "full"] = Field(
+        "normal",
+        description="normal: an acknowledged delivery survives the process being killed, and "
+        "the last ones may be lost with the machine's power; full: it survives that too, but "
+        "every acknowledgement waits for the disk's flush",
+    )
+    inbox_retention_days: float = Field(
+        7.0,
+        gt=0,
+        le=365,
+        description="days a forwarded delivery stays in the inbox (a redelivery within them "
+        "is answered duplicate at once; after them the queue still ignores it)",
+    )
+    inbox_stuck_after_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="/healthz fails when an acknowledged delivery has waited this long to "
+        "reach the queue",
+    )
     worker_id: str | None = Field(
         None, max_length=100, description="this process's executor id (default: host-pid)"
     )

@@ -1,10 +1,11 @@
-"""``POST /webhook`` over real HTTP, with a recording queue in place of the engine: what is
+"""``POST /webhook`` over real HTTP, with a recording queue in place of the inbox: what is
 refused (401, 413, 400, 503), what is acknowledged without work, and what is queued."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import httpx
@@ -12,9 +13,9 @@ import pytest
 
 from sheriff.adapters.engine import Enqueued
 from sheriff.app.webhook_events import WebhookEvent
-from sheriff.entry.web.intake import WebhookIntake
-from sheriff.entry.web.metrics import ServiceMetrics
-from sheriff.entry.web.web_app import EngineProbe, build_web_app
+from sheriff.entry.web.intake import WebhookIntake, accept_into
+from sheriff.entry.web.metrics import InboxGauges, ServiceMetrics
+from sheriff.entry.web.web_app import EngineProbe, InboxProbe, build_web_app
 from sheriff.errors import EngineError
 from tests.app.webhook_payloads import SENDER, issue_comment_payload, new_delivery_id
 from tests.entry.web.servers import serving_in_thread, signed_headers
@@ -29,9 +30,9 @@ class RecordingQueue:
     queued: list[WebhookEvent] = field(default_factory=list)
     down: bool = False
 
-    def __call__(self, event: WebhookEvent) -> Enqueued:
+    async def __call__(self, event: WebhookEvent) -> Enqueued:
         if self.down:
-            raise EngineError("the engine database is unreachable")
+            raise EngineError("the inbox is unwritable", hint="check its disk")
         if any(item.delivery_id == event.delivery_id for item in self.queued):
             return Enqueued.DUPLICATE
         self.queued.append(event)
@@ -188,6 +189,7 @@ def test_when_the_queue_is_down_github_is_told_to_redeliver_later(site: Site) ->
     site.queue.down = True
     response = site.post(comment())
     assert (response.status_code, response.json()["result"]) == (503, "unavailable")
+    assert response.json()["detail"] == "the inbox is unwritable (check its disk)"
 
 
 def test_metrics_count_deliveries_by_event_and_result(site: Site) -> None:
@@ -203,6 +205,61 @@ def test_metrics_count_deliveries_by_event_and_result(site: Site) -> None:
 def test_health_is_reported(site: Site) -> None:
     response = httpx.get(f"{site.url}/healthz")
     assert response.json() == {"status": "ok", "executor": "test"}
+
+
+def test_a_delivery_the_inbox_does_not_record_in_time_gets_503_and_is_given_up() -> None:
+    waiting: list[Future[Enqueued]] = []
+
+    def submit(_event: WebhookEvent) -> Future[Enqueued]:
+        waiting.append(Future())  # the inbox's writer never answers
+        return waiting[-1]
+
+    intake = WebhookIntake(SECRET, LIMIT, accept_into(submit, timeout_seconds=0.2))
+    probe = EngineProbe("test", lambda: True, lambda: 0)
+    with serving_in_thread(build_web_app(intake, ServiceMetrics(), probe)) as url:
+        site = Site(url, RecordingQueue(), ServiceMetrics())
+        response = site.post(comment())
+    assert (response.status_code, response.json()["result"]) == (503, "unavailable")
+    assert "within 0.2 s" in response.json()["detail"]
+    assert "redeliver" in response.json()["detail"]
+    assert waiting[0].cancelled()  # so the writer skips it: not recorded after a 503
+
+
+@dataclass
+class InboxState:
+    gauges: InboxGauges = field(default_factory=lambda: InboxGauges(0, 0.0, 0))
+    problem: str | None = None
+    unreadable: bool = False
+
+    def read(self) -> InboxGauges:
+        if self.unreadable:
+            raise EngineError("could not read the webhook inbox: disk I/O error")
+        return self.gauges
+
+
+def test_health_and_metrics_report_the_inbox() -> None:
+    state = InboxState()
+    inbox = InboxProbe(state.read, lambda: state.problem)
+    probe = EngineProbe("web-1", lambda: True, lambda: 0, inbox)
+    app = build_web_app(None, ServiceMetrics(), probe)
+    with serving_in_thread(app) as url:
+        state.gauges = InboxGauges(3, 12.5, 40)
+        text = httpx.get(f"{url}/metrics").text
+        assert "sheriff_inbox_depth 3\n" in text
+        assert "sheriff_inbox_oldest_seconds 12.500\n" in text
+        assert "sheriff_inbox_forwarded_total 40\n" in text
+        assert httpx.get(f"{url}/healthz").status_code == 200
+
+        state.problem = "the oldest unforwarded delivery has waited 75 s"
+        stuck = httpx.get(f"{url}/healthz")
+        assert stuck.status_code == 503
+        assert stuck.json() == {
+            "status": "unhealthy",
+            "executor": "web-1",
+            "problem": "the oldest unforwarded delivery has waited 75 s",
+        }
+        state.unreadable = True  # the metrics still answer, without the inbox's lines
+        assert "sheriff_inbox_depth" not in httpx.get(f"{url}/metrics").text
 
 
 def test_a_comment_delivery_carries_its_text_for_the_assistant() -> None:

@@ -1,26 +1,35 @@
 """Durable execution on DBOS: webhook events as workflows keyed by delivery id, a queue
-partitioned by repository, scheduled scans and reconciles, and resuming dead workers' work.
+partitioned by repository, scheduled scans and reconciles, and resuming dead workers' work;
+in front of it, the web tier's inbox of acknowledged deliveries and its forwarder.
 
     with DurableEngine(settings, work, observer) as engine:
         engine.enqueue(event)
 """
 
-from sheriff.adapters.engine.engine import DurableEngine, Enqueued
+from sheriff.adapters.engine.engine import DurableEngine
 from sheriff.adapters.engine.engine_settings import (
     EVENTS_QUEUE,
     RECONCILE_SCHEDULE,
     SCAN_SCHEDULE,
     EngineSettings,
 )
+from sheriff.adapters.engine.enqueued import Enqueued
+from sheriff.adapters.engine.forwarder import Forwarder
+from sheriff.adapters.engine.inbox import Backlog, Inbox, InboxRow, InboxSettings
 from sheriff.adapters.engine.workflows import ProcessingObserver, ServiceWork
 
 __all__ = [
     "EVENTS_QUEUE",
     "RECONCILE_SCHEDULE",
     "SCAN_SCHEDULE",
+    "Backlog",
     "DurableEngine",
     "EngineSettings",
     "Enqueued",
+    "Forwarder",
+    "Inbox",
+    "InboxRow",
+    "InboxSettings",
     "ProcessingObserver",
     "ServiceWork",
 ]

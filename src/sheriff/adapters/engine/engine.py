@@ -9,7 +9,6 @@ after a restart) finds the workflow already there and starts nothing.
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 from types import TracebackType
 
 from dbos import DBOS, ScheduleInput, SetEnqueueOptions, SetWorkflowID
@@ -24,6 +23,7 @@ from sheriff.adapters.engine.engine_settings import (
     EngineSettings,
     dbos_config,
 )
+from sheriff.adapters.engine.enqueued import Enqueued
 from sheriff.adapters.engine.liveness import Liveness, now_ms
 from sheriff.adapters.engine.schedules import tick_cron
 from sheriff.adapters.engine.sqlite_tuning import tuned_sqlite_engine
@@ -40,11 +40,6 @@ from sheriff.errors import EngineError
 log = logging.getLogger("sheriff.engine")
 WAITING = ["ENQUEUED", "PENDING"]
 ENGINE_FAILURES = (DBOSException, SQLAlchemyError)
-
-
-class Enqueued(StrEnum):
-    NEW = "queued"
-    DUPLICATE = "duplicate"  # the delivery id is already a workflow: nothing started
 
 
 class DurableEngine:

@@ -54,8 +54,12 @@ def serve(  # noqa: PLR0917 - typer options are parameters
         if not workers:
             wiring.require_shared_engine(engine_url, "sheriff serve --no-workers")
         wiring.configure_logging()
-        with wiring.running_service(settings, engine_url, process_queues=workers) as service:
-            wiring.run_http(wiring.build_app(settings, service, secret), host, port)
+        with wiring.running_service(
+            settings, engine_url, process_queues=workers, receive=True
+        ) as service:
+            app = wiring.build_app(settings, service, secret)
+            wiring.freeze_startup_heap()
+            wiring.run_http(app, host, port)
     except SheriffError as error:
         raise _fail(error) from error
 

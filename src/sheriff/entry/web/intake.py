@@ -1,18 +1,20 @@
-"""Receiving one webhook delivery: size, signature, headers, payload, route, durable queue.
+"""Receiving one webhook delivery: size, signature, headers, payload, route, inbox.
 
 Order matters: the size is checked before the body is read whole, the signature before the
-body is parsed or anything is queued; a delivery is acknowledged (202) only once it is in
-the engine's database, so an acknowledged delivery is never lost.
+body is parsed or anything is recorded; a delivery is acknowledged (202) only once it is
+committed to the web tier's durable inbox (``adapters/engine/inbox.py``), from which it is
+forwarded to the engine's queue, so an acknowledged delivery is never lost.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
 
-from anyio import CapacityLimiter, to_thread
 from fastapi import Request
 
 from sheriff.adapters.engine import Enqueued
@@ -26,19 +28,40 @@ from sheriff.entry.web.signatures import signature_matches
 from sheriff.errors import EngineError, GitHubRequestError
 
 UNVERIFIED = "unverified"
+# Longest wait for the inbox's commit: under GitHub's 10 s, so the answer is ours (503).
+ACCEPT_TIMEOUT_SECONDS = 8.0
 
-
-ENQUEUE_THREADS = 8  # more threads only wait for the GIL and the database
+Accept = Callable[[WebhookEvent], Awaitable[Enqueued]]
+"""Record an event durably; raises EngineError when it cannot."""
 
 
 @dataclass(frozen=True, slots=True)
 class WebhookIntake:
     secret: bytes
     max_body_bytes: int
-    enqueue: Callable[[WebhookEvent], Enqueued]
+    accept: Accept
     own_login: str | None = None
     clock: Callable[[], float] = time.time
-    threads: CapacityLimiter = field(default_factory=lambda: CapacityLimiter(ENQUEUE_THREADS))
+
+
+def accept_into(
+    submit: Callable[[WebhookEvent], Future[Enqueued]],
+    timeout_seconds: float = ACCEPT_TIMEOUT_SECONDS,
+) -> Accept:
+    """``Accept`` over a thread-side ``submit`` (the inbox's): awaits its future; a request
+    that waited ``timeout_seconds`` is given up (and, not yet written, never will be)."""
+
+    async def accept(event: WebhookEvent) -> Enqueued:
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(submit(event)), timeout_seconds)
+        except TimeoutError as error:
+            raise EngineError(
+                f"the webhook inbox did not record delivery {event.delivery_id} within "
+                f"{timeout_seconds:g} s",
+                hint="its disk is slow or stuck; GitHub can redeliver it from the App's settings",
+            ) from error
+
+    return accept
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +105,9 @@ async def _accept(name: str, delivery_id: str, body: bytes, intake: WebhookIntak
     if decision.route is EventRoute.IGNORE:
         return Reply(202, "ignored", decision.reason, name)
     try:
-        queued = await to_thread.run_sync(intake.enqueue, event, limiter=intake.threads)
+        queued = await intake.accept(event)
     except EngineError as error:
-        return Reply(503, "unavailable", error.message, name)
+        return Reply(503, "unavailable", str(error), name)
     return Reply(202, queued.value, decision.reason, name)
 
 

@@ -9,7 +9,10 @@ histograms, kept in this process).
 - ``sheriff_events_processed_total{event,route}`` / ``sheriff_events_failed_total{event}``
   and ``sheriff_event_processing_seconds``: events this process finished, and the time
   from receipt to done (waiting in the queue included);
-- ``sheriff_queue_depth``: events queued or running across all processes.
+- ``sheriff_queue_depth``: events queued or running across all processes;
+- ``sheriff_inbox_depth`` / ``sheriff_inbox_oldest_seconds``: deliveries this web tier
+  acknowledged that are not yet in the queue, and how long the oldest has waited (it grows
+  when the forwarder is stuck); ``sheriff_inbox_forwarded_total``: deliveries it moved.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from dataclasses import dataclass, field
 
 ACK_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 PROCESSING_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxGauges:
+    depth: int
+    oldest_seconds: float
+    forwarded: int
 
 
 @dataclass
@@ -75,7 +85,7 @@ class ServiceMetrics:
             self._failed[event] += 1
             self._processing.observe(seconds)
 
-    def render(self, queue_depth: int | None) -> str:
+    def render(self, queue_depth: int | None, inbox: InboxGauges | None = None) -> str:
         with self._lock:
             lines = _counter_lines(
                 "sheriff_webhook_deliveries_total",
@@ -106,7 +116,23 @@ class ServiceMetrics:
                 "# TYPE sheriff_queue_depth gauge",
                 f"sheriff_queue_depth {queue_depth}",
             ]
+        if inbox is not None:
+            lines += _inbox_lines(inbox)
         return "\n".join(lines) + "\n"
+
+
+def _inbox_lines(inbox: InboxGauges) -> list[str]:
+    return [
+        "# HELP sheriff_inbox_depth Acknowledged deliveries not yet forwarded to the queue.",
+        "# TYPE sheriff_inbox_depth gauge",
+        f"sheriff_inbox_depth {inbox.depth}",
+        "# HELP sheriff_inbox_oldest_seconds How long the oldest unforwarded delivery waited.",
+        "# TYPE sheriff_inbox_oldest_seconds gauge",
+        f"sheriff_inbox_oldest_seconds {inbox.oldest_seconds:.3f}",
+        "# HELP sheriff_inbox_forwarded_total Deliveries this process forwarded to the queue.",
+        "# TYPE sheriff_inbox_forwarded_total counter",
+        f"sheriff_inbox_forwarded_total {inbox.forwarded}",
+    ]
 
 
 def _labels(**values: str) -> str:

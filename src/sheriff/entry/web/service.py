@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sheriff.app.ports import LogReader
     from sheriff.core.notify import CodeOwners
     from sheriff.entry.web.metrics import ServiceMetrics
+    from sheriff.entry.web.receiving import WebhookInbox
 
 ENGINE_FILE = "sheriff-engine.sqlite"
 SECRET_HINT = (
@@ -48,6 +49,7 @@ class Service:
     engine: DurableEngine
     metrics: ServiceMetrics
     store: Store
+    inbox: WebhookInbox | None = None  # only where webhooks are received
 
 
 def require_webhook_secret(settings: Settings) -> bytes:
@@ -195,33 +197,50 @@ def pull_request_reporter(
 
 @contextmanager
 def running_service(
-    settings: Settings, engine_url: str, *, process_queues: bool
+    settings: Settings, engine_url: str, *, process_queues: bool, receive: bool = False
 ) -> Iterator[Service]:
-    """The store and the durable engine, started (and stopped when the block ends)."""
+    """The store and the durable engine, started (and stopped when the block ends); with
+    ``receive``, also the webhook inbox and its forwarder (stopped before the engine)."""
     from sheriff.adapters.engine import DurableEngine
     from sheriff.entry.scan_command import open_scan_store
     from sheriff.entry.web.metrics import ServiceMetrics
+    from sheriff.entry.web.receiving import inbox_settings_of, running_inbox
 
     store = open_scan_store(settings)
     try:
         metrics = ServiceMetrics()
         engine_settings = engine_settings_of(settings, engine_url, process_queues=process_queues)
         with DurableEngine(engine_settings, service_work(settings, store), metrics) as engine:
-            yield Service(engine, metrics, store)
+            if not receive:
+                yield Service(engine, metrics, store)
+                return
+            with running_inbox(inbox_settings_of(settings), engine) as inbox:
+                yield Service(engine, metrics, store, inbox)
     finally:
         store.close()
 
 
 def build_app(settings: Settings, service: Service, secret: bytes | None) -> FastAPI:
-    from sheriff.entry.web.intake import WebhookIntake
+    """``secret``: serve ``POST /webhook`` (the service must have been started with its
+    inbox); None: health and metrics only (a worker)."""
+    from sheriff.entry.web.intake import WebhookIntake, accept_into
+    from sheriff.entry.web.receiving import inbox_probe
     from sheriff.entry.web.web_app import EngineProbe, build_web_app
 
-    engine = service.engine
+    engine, receiving = service.engine, service.inbox
     intake = None
     if secret is not None:
+        if receiving is None:
+            raise ConfigError("receiving webhooks needs the inbox", hint="start it with receive")
         limit = settings.webhook_max_body_bytes
-        intake = WebhookIntake(secret, limit, engine.enqueue, settings.bot_login)
-    probe = EngineProbe(engine.settings.executor_id, engine.healthy, engine.queue_depth)
+        accept = accept_into(receiving.inbox.submit)
+        intake = WebhookIntake(secret, limit, accept, settings.bot_login)
+    probe = EngineProbe(
+        engine.settings.executor_id,
+        engine.healthy,
+        engine.queue_depth,
+        None if receiving is None else inbox_probe(receiving),
+    )
     app = build_web_app(intake, service.metrics, probe)
     if settings.dashboard:
         from sheriff.entry.dashboard import dashboard_router, mount_dashboard_static
@@ -229,6 +248,17 @@ def build_app(settings: Settings, service: Service, secret: bytes | None) -> Fas
         app.include_router(dashboard_router(service.store, settings))
         mount_dashboard_static(app)
     return app
+
+
+def freeze_startup_heap() -> None:
+    """``gc.freeze()`` once everything is loaded and wired, just before serving: the objects
+    of the modules and the wiring (most of the heap) are never collected, so a full
+    collection, which pauses every thread (the event loop's too, while it answers
+    deliveries), no longer walks them. Measured in bench/results/webhook.md."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def run_http(app: FastAPI, host: str, port: int) -> None:

@@ -12,19 +12,28 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from sheriff import __version__
 from sheriff.entry.web.intake import WebhookIntake, receive_delivery
-from sheriff.entry.web.metrics import ServiceMetrics
+from sheriff.entry.web.metrics import InboxGauges, ServiceMetrics
 from sheriff.errors import EngineError
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 @dataclass(frozen=True, slots=True)
+class InboxProbe:
+    """What the health and metrics endpoints ask the web tier's inbox and forwarder."""
+
+    gauges: Callable[[], InboxGauges]
+    problem: Callable[[], str | None]  # why deliveries are not reaching the queue, if not
+
+
+@dataclass(frozen=True, slots=True)
 class EngineProbe:
-    """What the health and metrics endpoints ask the engine."""
+    """What the health and metrics endpoints ask the engine (and the inbox, if any)."""
 
     executor_id: str
     healthy: Callable[[], bool]
     queue_depth: Callable[[], int]
+    inbox: InboxProbe | None = None
 
 
 def build_web_app(
@@ -45,9 +54,11 @@ def build_web_app(
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
-        healthy = probe.healthy()
-        body = {"status": "ok" if healthy else "unhealthy", "executor": probe.executor_id}
-        return JSONResponse(body, status_code=200 if healthy else 503)
+        problem = _problem(probe)
+        body = {"status": "ok" if problem is None else "unhealthy", "executor": probe.executor_id}
+        if problem is not None:
+            body["problem"] = problem
+        return JSONResponse(body, status_code=200 if problem is None else 503)
 
     @app.get("/metrics")
     def prometheus_metrics() -> PlainTextResponse:
@@ -55,6 +66,27 @@ def build_web_app(
             depth: int | None = probe.queue_depth()
         except EngineError:
             depth = None  # the engine database is away; /healthz says so
-        return PlainTextResponse(metrics.render(depth), media_type=PROMETHEUS_TEXT)
+        text = metrics.render(depth, _inbox_gauges(probe.inbox))
+        return PlainTextResponse(text, media_type=PROMETHEUS_TEXT)
 
     return app
+
+
+def _problem(probe: EngineProbe) -> str | None:
+    if not probe.healthy():
+        return "the engine database has not answered the heartbeat lately"
+    if probe.inbox is None:
+        return None
+    try:
+        return probe.inbox.problem()
+    except EngineError as error:
+        return str(error)
+
+
+def _inbox_gauges(inbox: InboxProbe | None) -> InboxGauges | None:
+    if inbox is None:
+        return None
+    try:
+        return inbox.gauges()
+    except EngineError:
+        return None  # the inbox cannot be read; /healthz says so
