@@ -175,8 +175,12 @@ class Settings(BaseSettings):
     # --- service: sheriff serve / sheriff worker --------------------------------------------
     dashboard: bool = Field(
         True,
-        description="serve the dashboard at / beside the webhook (it has no login: bind to "
-        "loopback or put an authenticating proxy in front)",
+        description="serve the dashboard at / beside the webhook (on an address other than "
+        "loopback only with dashboard_password)",
+    )
+    dashboard_password: SecretStr | None = Field(
+        None,
+        description="the dashboard's password (HTTP Basic, any user name)",
     )
     webhook_secret: SecretStr | None = Field(
         None, description="the GitHub App's webhook secret; sheriff serve refuses to start without"

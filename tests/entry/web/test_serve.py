@@ -149,6 +149,14 @@ def test_serve_refuses_to_start_without_a_secret(world: ServiceWorld) -> None:
     assert not (world.folder / "engine.sqlite").exists()
 
 
+def test_serve_refuses_to_expose_the_dashboard_without_a_password(world: ServiceWorld) -> None:
+    result = run_sheriff(world, "serve", "--host", "0.0.0.0", "--port", "1")
+    assert result.returncode == 2
+    assert "without a password" in result.stderr
+    assert "SHERIFF_DASHBOARD_PASSWORD" in result.stderr
+    assert not (world.folder / "engine.sqlite").exists()
+
+
 def test_separate_workers_are_refused_on_sqlite(world: ServiceWorld) -> None:
     for args in (["serve", "--no-workers"], ["worker"]):
         result = run_sheriff(world, *args)

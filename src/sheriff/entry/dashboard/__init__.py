@@ -13,19 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from sheriff.adapters.store import Store
 from sheriff.adapters.store.dashboard_queries import StoreDashboard
 from sheriff.config import Settings
+from sheriff.entry.dashboard.access import password_guard, require_dashboard_access
 from sheriff.entry.dashboard.links import GitHubLinks, github_web_url
 from sheriff.entry.dashboard.rendering import STATIC_MOUNT, build_templates
 from sheriff.entry.dashboard.routes import DashboardRoutes, build_router
 
 STATIC_PATH = "/static/dashboard"
 
-__all__ = ["STATIC_PATH", "dashboard_app", "dashboard_router", "mount_dashboard_static"]
+__all__ = [
+    "STATIC_PATH",
+    "dashboard_app",
+    "dashboard_router",
+    "mount_dashboard_static",
+    "require_dashboard_access",
+]
 
 
 def dashboard_router(
@@ -39,7 +46,12 @@ def dashboard_router(
         clock=clock or store.database.now,
         templates=build_templates(),
     )
-    return build_router(routes)
+    password = settings.dashboard_password
+    if password is None:
+        return build_router(routes)
+    guarded = APIRouter(dependencies=[Depends(password_guard(password.get_secret_value()))])
+    guarded.include_router(build_router(routes))
+    return guarded
 
 
 def mount_dashboard_static(app: FastAPI, path: str = STATIC_PATH) -> None:

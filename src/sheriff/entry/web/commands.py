@@ -45,11 +45,13 @@ def serve(  # noqa: PLR0917 - typer options are parameters
     2 for missing or invalid settings.
     """
     from sheriff.config import load_settings
+    from sheriff.entry.dashboard.access import require_dashboard_access
     from sheriff.entry.web import service as wiring
 
     try:
         settings = load_settings(config, db_url=db, engine_db_url=engine_db)
         secret = wiring.require_webhook_secret(settings)
+        require_dashboard_access(settings, host)
         engine_url = wiring.engine_url_of(settings)
         if not workers:
             wiring.require_shared_engine(engine_url, "sheriff serve --no-workers")
@@ -86,6 +88,7 @@ def worker(  # noqa: PLR0917 - typer options are parameters
     the engine database fails, 2 for invalid settings.
     """
     from sheriff.config import load_settings
+    from sheriff.entry.dashboard.access import require_dashboard_access
     from sheriff.entry.web import service as wiring
 
     try:
@@ -96,6 +99,8 @@ def worker(  # noqa: PLR0917 - typer options are parameters
             worker_id=worker_id,
             worker_concurrency=concurrency,
         )
+        if port is not None:
+            require_dashboard_access(settings, host)
         engine_url = wiring.engine_url_of(settings)
         wiring.require_shared_engine(engine_url, "sheriff worker")
         wiring.configure_logging()
