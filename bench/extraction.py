@@ -234,19 +234,48 @@ def anomaly_table(run: DatasetRun, budgets: tuple[int, ...]) -> str:
     """Anomaly-level coverage of logreduce-tests, per method and budget."""
     headers = ["method", *[f"all@{b}" for b in budgets], *[f"found@{b}" for b in budgets]]
     rows = []
-    for method, per_budget in run.excerpts.items():
+    for method in run.excerpts:
         every, found = [], []
         for budget in budgets:
-            fractions = [
-                sum(bool(lines & excerpt) for lines in case.meta["anomalies"])
-                / max(len(case.meta["anomalies"]), 1)
-                for case, excerpt in zip(run.cases, per_budget[budget], strict=True)
-                if case.headline
-            ]
+            fractions = anomaly_fractions(run, method, budget)
             every.append(fmt(sum(f == 1.0 for f in fractions) / len(fractions)))
             found.append(fmt(sum(fractions) / len(fractions)))
         rows.append([method, *every, *found])
     return md_table(headers, rows)
+
+
+def anomaly_fractions(run: DatasetRun, method: str, budget: int) -> list[float]:
+    """Per headline case, the fraction of its required anomalies the excerpt shows."""
+    excerpts = run.excerpts[method][budget]
+    return [
+        sum(bool(lines & excerpt) for lines in case.meta["anomalies"])
+        / max(len(case.meta["anomalies"]), 1)
+        for case, excerpt in zip(run.cases, excerpts, strict=True)
+        if case.headline
+    ]
+
+
+def unreachable_full(run: DatasetRun, method: str, budget: int) -> list[str]:
+    """Why line-level full coverage fails on a case: an anomaly matching many lines.
+
+    full@B needs min(|truth|, B) truth lines in a B-line excerpt; when one required
+    anomaly's text matches dozens of lines (the same frame in every repeated traceback),
+    only an excerpt made of nothing but repeats of that line reaches it.
+    """
+    notes = []
+    excerpts = run.excerpts[method][budget]
+    for case, excerpt in zip(run.cases, excerpts, strict=True):
+        score = score_case(case.truth, excerpt, budget)
+        if not case.headline or score.full:
+            continue
+        widest = max(len(lines) for lines in case.meta["anomalies"])
+        notes.append(
+            f"`{case.id}`: {score.covered} of the {score.needed} truth lines needed at "
+            f"{budget} ({len(case.truth)} truth lines in all; one required anomaly's text "
+            f"is on {widest} lines); every required anomaly found: "
+            f"{'yes' if all(lines & excerpt for lines in case.meta['anomalies']) else 'no'}"
+        )
+    return notes
 
 
 @dataclass(frozen=True)
@@ -280,6 +309,12 @@ def targets(runs: dict[str, DatasetRun]) -> list[Target]:
             continue
         ok = value >= threshold - 1e-9
         out.append(Target(name, value, ok, f"{op} {threshold:.2f}"))
+    logreduce = runs.get(LOGREDUCE)
+    if logreduce is not None and 50 in logreduce.excerpts.get(SHERIFF_PASS, {}):
+        fractions = anomaly_fractions(logreduce, SHERIFF_PASS, 50)
+        every = sum(f == 1.0 for f in fractions) / len(fractions)
+        name = "logreduce all required anomalies @50 with passing log (per anomaly)"
+        out.append(Target(name, every, every >= 1.0 - 1e-9, "= 1.00"))
     return out
 
 
@@ -323,6 +358,11 @@ def targets_section(runs: dict[str, DatasetRun]) -> str:
             ]
         )
     parts = ["## Targets\n", md_table(["target", "value", "wanted", "result"], rows)]
+    if LOGREDUCE in runs and 50 in runs[LOGREDUCE].excerpts.get(SHERIFF_PASS, {}):
+        notes = unreachable_full(runs[LOGREDUCE], SHERIFF_PASS, 50)
+        if notes:
+            parts.append("\nlogreduce full@50 (lines) is missed on:\n")
+            parts.extend(f"- {note}" for note in notes)
     if losses:
         parts.append("\nWhere Sheriff is not better:\n")
         parts.extend(f"- {text}" for text in losses)

@@ -10,8 +10,14 @@ def _view(count: int) -> LogView:
     return LogView.from_bytes(b"\n".join(f"line {n}".encode() for n in range(1, count + 1)))
 
 
-def _finding(anchor: int, first: int, last: int, strength: Strength = Strength.CLEAR) -> Finding:
-    return Finding("t", FailureType.TEST, "assertion", "boom", anchor, ((first, last),), strength)
+def _finding(
+    anchor: int, first: int, last: int, strength: Strength = Strength.CLEAR, message: str = "boom"
+) -> Finding:
+    return Finding("t", FailureType.TEST, "assertion", message, anchor, ((first, last),), strength)
+
+
+def _lines(ranges: tuple[tuple[int, int], ...]) -> set[int]:
+    return {n for a, b in ranges for n in range(a, b + 1)}
 
 
 def test_primary_block_comes_first_and_whole_when_it_fits() -> None:
@@ -37,6 +43,29 @@ def test_no_finding_falls_back_to_the_tail() -> None:
 def test_no_finding_with_passing_log_prefers_novel_lines() -> None:
     excerpt = choose_excerpt(_view(500), [], budget=3, novel=[20, 21, 400])
     assert excerpt.ranges == ((20, 21), (400, 400))
+
+
+def test_novel_lines_of_a_repeated_error_wait_behind_a_different_error() -> None:
+    # The same exception raised three times, then a different one; with room for two
+    # novel lines, the second error is shown rather than a repeat of the first.
+    ranked = [
+        _finding(100, 100, 100, message="RuntimeError: Fake Error"),
+        _finding(200, 200, 200, message="RuntimeError: Fake Error"),
+        _finding(250, 250, 250, message="RuntimeError: Fake Error"),
+        _finding(300, 300, 300, message="BuilderError: upload failed"),
+    ]
+    excerpt = choose_excerpt(_view(500), ranked, budget=2, novel=[100, 200, 250, 300])
+    assert _lines(excerpt.ranges) == {100, 300}
+
+
+def test_a_novel_block_too_long_to_fit_keeps_its_findings_lines_first() -> None:
+    # A 30-line novel traceback whose finding ends on the exception line (line 60):
+    # with 10 lines to spend, the exception is kept, not only the first frames.
+    traceback = _finding(31, 31, 60)
+    excerpt = choose_excerpt(_view(100), [traceback], budget=10, novel=list(range(31, 61)))
+    lines = _lines(excerpt.ranges)
+    assert {31, 60} <= lines
+    assert len(lines) == 10
 
 
 @given(

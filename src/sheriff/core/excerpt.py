@@ -91,6 +91,26 @@ def _take_findings(
     _widen(selection, primary)
 
 
+def distinct_errors(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings without those repeating an earlier one's error word for word: the
+    same exception raised eight times says nothing new after the first, so the budget
+    goes elsewhere. (Signatures are too coarse here: they mask the numbers that tell two
+    compiler errors on the same line apart.)"""
+    seen: set[tuple[str, str, str]] = set()
+    distinct = []
+    for finding in findings:
+        key = _repeat_key(finding)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(finding)
+    return distinct
+
+
+def _repeat_key(finding: Finding) -> tuple[str, str, str]:
+    test = finding.test.name if finding.test is not None else ""
+    return (finding.kind, test, finding.message.strip())
+
+
 def _block_lines(finding: Finding) -> list[int]:
     """The finding's lines: the last lines of its block first (where a traceback's
     exception or a summary sits), then nearest the anchor, later before earlier."""
@@ -126,20 +146,34 @@ def _take_novel_blocks(
 
     Measured on cidiff and logreduce, the lines a failing run adds are nearly always
     where the error is; blocks that hold a finding come first (the primary's first),
-    then the others from the end of the log up.
+    then the others from the end of the log up, and last those that only repeat an error
+    already shown word for word (an exception raised in a loop). A block too long for
+    what is left keeps its finding's key lines first.
     """
     if ranked:
         selection.add(ranked[0].anchor)
-    blocks = _novel_blocks(novel)
-    spans = [
-        (index, first, last)
-        for index, finding in enumerate(ranked[: MAX_OTHERS + 1])
-        for first, last in ((finding.anchor, finding.anchor), *finding.ranges)
-    ]
-    for block in sorted(blocks, key=lambda block: _block_priority(block, spans)):
-        selection.add_all(block, selection.left)
+    distinct = distinct_errors(ranked)[: MAX_OTHERS + 1]
+    spans = _finding_spans(distinct)
+    repeats = _finding_spans(ranked)
+    prioritised = sorted(
+        (_block_priority(block, spans, repeats), block) for block in _novel_blocks(novel)
+    )
+    for (touched, _, _), block in prioritised:
+        ordered = (
+            _finding_lines_first(block, distinct[touched]) if touched < len(distinct) else block
+        )
+        selection.add_all(ordered, selection.left)
         if selection.left <= 0:
             return
+
+
+def _finding_lines_first(block: list[int], finding: Finding) -> list[int]:
+    """The block's lines in the order the finding ranks its own lines, then the rest:
+    when the block does not fit, a traceback keeps its exception, not its first frames."""
+    inside = set(block)
+    own = [number for number in _block_lines(finding) if number in inside]
+    shown = set(own)
+    return own + [number for number in block if number not in shown]
 
 
 def _novel_blocks(novel: Sequence[int]) -> list[list[int]]:
@@ -152,13 +186,30 @@ def _novel_blocks(novel: Sequence[int]) -> list[list[int]]:
     return blocks
 
 
-def _block_priority(block: list[int], spans: list[tuple[int, int, int]]) -> tuple[int, int, int]:
-    """Blocks touching a ranked finding's lines first (best finding first), then the
-    others shortest first (more distinct anomalies per line), later before earlier."""
-    touching = [
-        index for index, first, last in spans if first - 2 <= block[-1] and block[0] <= last + 2
+def _finding_spans(findings: Sequence[Finding]) -> list[tuple[int, int, int]]:
+    """(rank, first, last) for every line range of each finding, its anchor included."""
+    return [
+        (index, first, last)
+        for index, finding in enumerate(findings)
+        for first, last in ((finding.anchor, finding.anchor), *finding.ranges)
     ]
-    return (min(touching), 0, 0) if touching else (len(spans) + 1, len(block), -block[-1])
+
+
+def _block_priority(
+    block: list[int], spans: list[tuple[int, int, int]], repeats: list[tuple[int, int, int]]
+) -> tuple[int, int, int]:
+    """Blocks touching a distinct finding's lines first (best finding first), then the
+    others shortest first (more distinct anomalies per line), later before earlier; last,
+    blocks that only show an error already shown."""
+    touching = [index for index, first, last in spans if _touches(block, first, last)]
+    if touching:
+        return (min(touching), 0, 0)
+    repeated = any(_touches(block, first, last) for _, first, last in repeats)
+    return (len(spans) + 1 + repeated, len(block), -block[-1])
+
+
+def _touches(block: list[int], first: int, last: int) -> bool:
+    return first - 2 <= block[-1] and block[0] <= last + 2
 
 
 def _take_tail(selection: _Selection, most: int | None = None) -> None:
