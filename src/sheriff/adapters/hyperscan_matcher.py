@@ -58,12 +58,8 @@ class HyperscanMatcher:
         return _end_offsets(self._noisy, text)
 
     def fired(self, raw: bytes) -> Collection[int]:
-        found: set[int] = set()
-
-        def collect(trigger: int, _start: int, _end: int, _flags: int, _context: object) -> None:
-            found.add(trigger)
-
-        self._line.scan(raw, match_event_handler=collect)
+        found: list[int] = []  # the line database reports each trigger once (single match)
+        self._line.scan(raw, match_event_handler=_add_trigger, context=found)
         return found
 
 
@@ -107,6 +103,10 @@ def _load(engine: ModuleType, blob: bytes) -> Any:
     database = engine.loadb(blob, engine.HS_MODE_BLOCK)
     database.scratch = engine.Scratch(database)
     return database
+
+
+def _add_trigger(trigger: int, _start: int, _end: int, _flags: int, found: list[int]) -> None:
+    found.append(trigger)
 
 
 def _end_offsets(database: Any, data: bytes) -> list[int]:

@@ -9,10 +9,11 @@ whole-job file and per-step files, the per-step files are used.
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -52,6 +53,28 @@ class FileLogReader:
 
     def read_all(self, name: str) -> bytes:
         return b"".join(self.chunks(name))
+
+
+def prefetch(names: Sequence[str]) -> None:
+    """Ask the kernel to start reading these files into its cache now, so that the disk
+    works while Sheriff starts up; a file already cached costs nothing. Files that cannot
+    be opened are left for ``chunks`` to report."""
+    advise = getattr(os, "posix_fadvise", None)  # Linux and most Unixes, not macOS
+    if advise is None:
+        return
+    for name in names:
+        if name == "-":
+            continue
+        try:
+            handle = os.open(name, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            advise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:  # not a regular file: nothing to read ahead
+            pass
+        finally:
+            os.close(handle)
 
 
 def _check_readable(path: Path) -> None:

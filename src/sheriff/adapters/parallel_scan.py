@@ -1,15 +1,24 @@
-"""Scan a large log file on several cores: one process per part of the file.
+"""Scan a large log file on several cores: processes share the parts of the file.
 
 Only regular, uncompressed files are split (their byte ranges can be read
 independently). Cuts fall just after a line break and never inside ``\\r\\n``; each part
 also reads a margin before and after its own range so blocks crossing a cut parse whole.
+
+Failures are not spread evenly through a log, so the file is cut into more parts than
+there are processes, smaller and smaller towards the end, and every process (the parent
+included) claims the next unscanned part whenever it finishes one: the processes finish
+close together however dense the log is. Where the file is cut depends on its size and
+the number of processes only, never on timing, so a report does not vary between runs.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import pairwise
 from multiprocessing import get_context
 from pathlib import Path
@@ -19,12 +28,26 @@ from sheriff.core.diffing import PassingBaseline
 from sheriff.core.parsers import rule_set
 from sheriff.core.parts import PartResult, part_result
 from sheriff.core.rules import TriggerMatcher
-from sheriff.core.scan import count_breaks
 from sheriff.core.triage import find_failures, new_scanner
 
 MIN_SPLIT_BYTES = 24 << 20
+MIN_PART_BYTES = 2 << 20
+MAX_PARTS = 255  # one byte per part in the claims pipe
 MARGIN_BYTES = 256 << 10
 READ_BYTES = 8 << 20
+LOOK_BYTES = 1 << 20  # how far a cut may move to reach a line start
+PEEK_BYTES = 4 << 10
+
+
+@dataclass(frozen=True, slots=True)
+class PartJob:
+    """One file to scan in parts: what every process needs to scan any of them."""
+
+    path: str
+    ranges: tuple[tuple[int, int], ...]
+    size: int
+    baseline: PassingBaseline | None
+    matcher: TriggerMatcher | None
 
 
 class ProcessPartScanner:
@@ -48,20 +71,82 @@ class ProcessPartScanner:
         size = path.stat().st_size
         if size < self._min_bytes or _is_packed(path):
             return None
-        cuts = _cut_points(path, size, self._workers)
-        (first_start, first_end), *rest = pairwise(cuts)
-        if not rest:
+        cuts = _cut_points(path, size, _part_ends(size, self._workers))
+        if len(cuts) < 3:
             return None
+        job = PartJob(str(path), tuple(pairwise(cuts)), size, baseline, self._matcher)
         rule_set()  # compile once here, so forked workers inherit it
-        # The parent scans the first part itself while workers scan the others: one
-        # process per core, none idle.
-        with ProcessPoolExecutor(len(rest), mp_context=get_context("fork")) as pool:
-            futures = [
-                pool.submit(scan_part, str(path), start, end, size, baseline, self._matcher)
-                for start, end in rest
-            ]
-            first = scan_part(str(path), first_start, first_end, size, baseline, self._matcher)
-            return [first, *(future.result() for future in futures)]
+        return _scan_shared(job, self._workers)
+
+
+def _part_ends(size: int, workers: int) -> list[int]:
+    """Where parts should end: each part is an even share of what is left for
+    ``2 * workers`` claims, so parts shrink as the file is used up (guided scheduling)
+    and the last ones claimed are small: processes finish close together."""
+    floor = max(min(MIN_PART_BYTES, size // (2 * workers)), 1)
+    ends: list[int] = []
+    position = 0
+    while len(ends) < MAX_PARTS - 1:
+        remaining = size - position
+        part = max(remaining // (2 * workers), floor)
+        if remaining - part < floor // 2:
+            break
+        position += part
+        ends.append(position)
+    return [*ends, size]
+
+
+def _scan_shared(job: PartJob, workers: int) -> list[PartResult]:
+    """Scan every part of ``job`` in this process and ``workers - 1`` forked ones.
+
+    Parts are claimed by reading one byte (the part's index) from a pipe filled
+    beforehand: a read is atomic, so each part is scanned exactly once, by whichever
+    process is free first. Forked workers inherit the pipe.
+    """
+    claims, fill = os.pipe()
+    try:
+        os.write(fill, bytes(range(len(job.ranges))))
+        os.set_blocking(claims, False)
+        with ProcessPoolExecutor(workers - 1, mp_context=get_context("fork")) as pool:
+            futures = [pool.submit(scan_claimed_parts, job, claims) for _ in range(workers - 1)]
+            done = list(claimed_parts(job, claims))
+            for future in futures:
+                done.extend((index, _unpacked(packed)) for index, packed in future.result())
+    finally:
+        os.close(claims)
+        os.close(fill)
+    return [part for _, part in sorted(done, key=lambda item: item[0])]
+
+
+def scan_claimed_parts(job: PartJob, claims: int) -> list[tuple[int, bytes]]:
+    """Worker: scan parts until none is left unclaimed; each result pickled as soon as it
+    is ready (with its part's index), so that little is left to pickle at the end."""
+    return [
+        (index, pickle.dumps(part, pickle.HIGHEST_PROTOCOL))
+        for index, part in claimed_parts(job, claims)
+    ]
+
+
+def _unpacked(packed: bytes) -> PartResult:
+    """A part result pickled by one of our own forked workers."""
+    part: PartResult = pickle.loads(packed)  # noqa: S301 (bytes from our own worker)
+    return part
+
+
+def claimed_parts(job: PartJob, claims: int) -> Iterator[tuple[int, PartResult]]:
+    """Scan parts until none is left unclaimed; each result with its part's index."""
+    while claimed := _claim(claims):
+        index = claimed[0]
+        start, end = job.ranges[index]
+        yield index, scan_part(job.path, start, end, job.size, job.baseline, job.matcher)
+
+
+def _claim(claims: int) -> bytes:
+    """The next unclaimed part's index as one byte, or nothing when all are claimed."""
+    try:
+        return os.read(claims, 1)
+    except BlockingIOError:
+        return b""
 
 
 def _is_packed(path: Path) -> bool:
@@ -70,12 +155,12 @@ def _is_packed(path: Path) -> bool:
     return magic[:2] == b"\x1f\x8b" or zipfile.is_zipfile(path)
 
 
-def _cut_points(path: Path, size: int, parts: int) -> list[int]:
-    """Byte offsets just after a line break, splitting the file into ``parts`` ranges."""
+def _cut_points(path: Path, size: int, ends: list[int]) -> list[int]:
+    """Byte offsets just after a line break, at or after each wanted end of a part."""
     cuts = [0]
     with path.open("rb") as stream:
-        for index in range(1, parts):
-            cut = _next_line_start(stream, size * index // parts, size)
+        for wanted in ends[:-1]:
+            cut = _next_line_start(stream, wanted, size)
             if cut > cuts[-1] and cut < size:
                 cuts.append(cut)
     cuts.append(size)
@@ -83,13 +168,26 @@ def _cut_points(path: Path, size: int, parts: int) -> list[int]:
 
 
 def _next_line_start(stream: BinaryIO, offset: int, size: int) -> int:
-    """The first offset at or after ``offset`` that starts a line."""
-    stream.seek(max(offset - 1, 0))
-    data = stream.read(1 << 20)
-    for index, byte in enumerate(data):
-        if byte == 0x0A or (byte == 0x0D and data[index + 1 : index + 2] != b"\n"):
-            return max(offset - 1, 0) + index + 1
-    return size
+    """The first offset at or after ``offset`` that starts a line (``size`` when no line
+    break comes within ``LOOK_BYTES``). Most lines are short: a small read decides, unless
+    it ends on a ``\\r`` that may begin a ``\\r\\n``."""
+    start = max(offset - 1, 0)
+    stream.seek(start)
+    data = stream.read(PEEK_BYTES)
+    found = _first_break_end(data)
+    if found is None or (found == len(data) and data.endswith(b"\r")):
+        stream.seek(start)
+        found = _first_break_end(stream.read(LOOK_BYTES))
+    return size if found is None else start + found
+
+
+def _first_break_end(data: bytes) -> int | None:
+    """Where the first line break in ``data`` ends; a ``\\r`` ending ``data`` counts."""
+    newline = data.find(b"\n")
+    carriage = data.find(b"\r", 0, newline if newline >= 0 else len(data))
+    if carriage >= 0:
+        return carriage + (2 if data[carriage + 1 : carriage + 2] == b"\n" else 1)
+    return newline + 1 if newline >= 0 else None
 
 
 def scan_part(  # noqa: PLR0917 (a pool task: positional by nature)
@@ -106,29 +204,17 @@ def scan_part(  # noqa: PLR0917 (a pool task: positional by nature)
         window_start = min(window_start, start)
         window_end = size if end == size else _next_line_start(stream, end + MARGIN_BYTES, size)
         stream.seek(window_start)
-        before = stream.read(start - window_start)
         scanner = new_scanner(baseline, matcher)
-        scanner.feed(before)
-        owned_lines = 0
+        scanner.feed(stream.read(start - window_start))
+        lines_before = scanner.lines_read
         remaining = end - start
-        last = b""
         while remaining > 0:
             chunk = stream.read(min(READ_BYTES, remaining))
             if not chunk:
                 break
             remaining -= len(chunk)
-            owned_lines += count_breaks(chunk, 0, len(chunk)) - _crlf_split(last, chunk)
-            last = chunk
             scanner.feed(chunk)
-        if end == size and last and last[-1:] not in {b"\n", b"\r"}:
-            owned_lines += 1
+        owned_lines = scanner.lines_read - lines_before
         scanner.feed(stream.read(window_end - end))
     scan = scanner.finish()
-    return part_result(
-        scan, find_failures(scan), count_breaks(before, 0, len(before)), owned_lines, end - start
-    )
-
-
-def _crlf_split(previous: bytes, chunk: bytes) -> int:
-    """1 when a ``\\r\\n`` straddles two chunks (counted twice otherwise)."""
-    return 1 if previous.endswith(b"\r") and chunk.startswith(b"\n") else 0
+    return part_result(scan, find_failures(scan), lines_before, owned_lines, end - start)

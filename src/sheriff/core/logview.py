@@ -50,9 +50,8 @@ class LogView:
         if index < 0:
             return None
         region = self.regions[index]
-        if number > region.last:
-            return None
-        return region.lines[number - region.first]
+        offset = number - region.first
+        return region.lines[offset] if offset < len(region.lines) else None
 
     def text(self, number: int) -> str | None:
         """The cleaned text of a line (no colours, timestamps or CI markers)."""

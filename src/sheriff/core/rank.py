@@ -23,6 +23,8 @@ _OUTSIDE_FAILING_COMMAND = -20
 _SUMMARY_PENALTY = 15
 _UNKNOWN_PENALTY = 10
 
+_ClaimRank = tuple[bool, int, bool, bool]
+
 
 def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
     """Drop findings that repeat or belong to a better one on the same lines.
@@ -32,14 +34,17 @@ def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
     belongs to a failing test is part of that test's output (a KeyError or a network
     error printed by the test); otherwise it stays unless it is weak or outranked.
     """
-    claimed: dict[int, Finding] = {}
+    owners: dict[int, Finding] = {}
+    owner_claims: dict[int, _ClaimRank] = {}
     for finding in findings:
+        claim = _claim_rank(finding)
         for first, last in finding.ranges or ((finding.anchor, finding.anchor),):
             for number in range(first, last + 1):
-                current = claimed.get(number)
-                if current is None or _claim_rank(finding) > _claim_rank(current):
-                    claimed[number] = finding
-    return _drop_repeated_tests([f for f in findings if _survives(f, claimed.get(f.anchor))])
+                current = owner_claims.get(number)
+                if current is None or claim > current:
+                    owner_claims[number] = claim
+                    owners[number] = finding
+    return _drop_repeated_tests([f for f in findings if _survives(f, owners.get(f.anchor))])
 
 
 def _survives(finding: Finding, owner: Finding | None) -> bool:
@@ -52,7 +57,7 @@ def _survives(finding: Finding, owner: Finding | None) -> bool:
     return _claim_rank(finding) >= _claim_rank(owner)
 
 
-def _claim_rank(finding: Finding) -> tuple[bool, int, bool, bool]:
+def _claim_rank(finding: Finding) -> _ClaimRank:
     """Tests first, then clearer, then a known type, then a tool's own report over a
     CI-level line (a network error printed inside a link checker's report is its)."""
     known = finding.failure_type is not FailureType.UNKNOWN
@@ -94,27 +99,27 @@ def failing_commands(findings: Sequence[Finding]) -> list[LineRange]:
     return spans
 
 
-def _score(finding: Finding, spans: Sequence[LineRange]) -> int:
+def _score(finding: Finding, spans: Sequence[LineRange], ends: Sequence[int]) -> int:
     score = _STRENGTH_SCORE[finding.strength]
     if finding.kind in _SUMMARY_KINDS:
         score -= _SUMMARY_PENALTY
     if finding.failure_type is FailureType.UNKNOWN:
         score -= _UNKNOWN_PENALTY
     if spans:
-        score += (
-            _INSIDE_FAILING_COMMAND if _inside(finding.anchor, spans) else _OUTSIDE_FAILING_COMMAND
-        )
+        inside = _inside(finding.anchor, spans, ends)
+        score += _INSIDE_FAILING_COMMAND if inside else _OUTSIDE_FAILING_COMMAND
     return score
 
 
-def _inside(line: int, spans: Sequence[LineRange]) -> bool:
-    """Whether a line falls in one of the spans (sorted by their end)."""
-    index = bisect_left(spans, line, key=lambda span: span[1])
+def _inside(line: int, spans: Sequence[LineRange], ends: Sequence[int]) -> bool:
+    """Whether a line falls in one of the spans (sorted by their ``ends``)."""
+    index = bisect_left(ends, line)
     return index < len(spans) and spans[index][0] <= line
 
 
 def rank(findings: Sequence[Finding]) -> list[Finding]:
     """Primary cause first, then the other findings, best first; structure lines dropped."""
     spans = failing_commands(findings)
+    ends = [end for _, end in spans]
     unique = deduplicate([f for f in findings if f.kind not in STRUCTURE_KINDS])
-    return sorted(unique, key=lambda finding: (-_score(finding, spans), finding.anchor))
+    return sorted(unique, key=lambda finding: (-_score(finding, spans, ends), finding.anchor))

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, TypeAlias
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sheriff.core.model import FailureType
@@ -176,6 +175,8 @@ def merge_repo_config(base: RepoSettings, repo: RepoConfig) -> RepoSettings:
 
 
 def _load_mapping(text: str, file: str) -> dict[str, Any] | ConfigProblem:
+    import yaml  # here, not at the top: ``sheriff triage`` imports this module, never YAML
+
     hint = f"fix {file} on the default branch; until then Sheriff uses its own settings"
     if len(text) > MAX_CONFIG_CHARS:
         return ConfigProblem(file, None, f"file is over {MAX_CONFIG_CHARS} characters", hint)
@@ -197,6 +198,8 @@ def _load_mapping(text: str, file: str) -> dict[str, Any] | ConfigProblem:
 
 def _key_lines(text: str) -> dict[str, int]:
     """The 1-based line of each top-level key (the text is already known to parse)."""
+    import yaml
+
     node = yaml.compose(text, yaml.SafeLoader)
     if not isinstance(node, yaml.MappingNode):
         return {}

@@ -65,6 +65,11 @@ class LogScanner:
         if cut:
             self._scan_buffer(buffer[:cut])
 
+    @property
+    def lines_read(self) -> int:
+        """Lines fed so far; an unfinished last line counts as one."""
+        return self._lines_before + (1 if self._carry else 0)
+
     def finish(self) -> ScanResult:
         if self._carry:
             self._scan_buffer(self._carry)
@@ -73,7 +78,7 @@ class LogScanner:
         tail = self._last_lines
         tail_base = total - len(tail)
         self._examine_noisy(tail, tail_base, [(0, len(tail) - 1)])
-        self._keep(Region(tail_base + 1, tail))
+        self._keep(tail, 0, len(tail), tail_base)
         view = LogView(total, merge_regions(self._regions))
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
@@ -94,7 +99,7 @@ class LogScanner:
         offset = len(previous)
         base = self._lines_before - offset  # extended[0] is line base + 1
         if self._lines_before == 0:
-            self._keep(Region(1, lines[:HEAD_LINES]))
+            self._keep(lines, 0, HEAD_LINES, 0)
         self._keep_carried(extended, base)
         spans = self._carried_noisy_span(extended, base)
         anchors: list[int] = []
@@ -116,7 +121,7 @@ class LogScanner:
         """Keep the lines a hit of the previous buffer asked to see after it."""
         first = self._lines_before + 1
         if self._keep_until >= first:
-            self._keep(Region(first, extended[first - base - 1 : self._keep_until - base]))
+            self._keep(extended, first - base - 1, self._keep_until - base, base)
 
     def _carried_noisy_span(self, extended: list[bytes], base: int) -> list[tuple[int, int]]:
         first = self._lines_before + 1
@@ -143,7 +148,7 @@ class LogScanner:
         self, lines: list[bytes], index: int, base: int, before: int, after: int
     ) -> None:
         start = max(index - before, 0)
-        self._keep(Region(base + start + 1, lines[start : index + after + 1]))
+        self._keep(lines, start, index + after + 1, base)
         self._keep_until = max(self._keep_until, base + index + 1 + after)
 
     def _examine_noisy(self, lines: list[bytes], base: int, spans: list[tuple[int, int]]) -> None:
@@ -170,7 +175,7 @@ class LogScanner:
             if self._baseline.is_novel(raw):
                 self._novel.append(base + index + 1)
                 start = max(index - 2, 0)
-                self._keep(Region(base + start + 1, lines[start : index + 3]))
+                self._keep(lines, start, index + 3, base)
 
     def _candidate_line_indices(self, buffer: bytes) -> list[int]:
         """0-based indices, within ``buffer``'s lines, of lines holding a candidate."""
@@ -188,21 +193,23 @@ class LogScanner:
                 indices.append(line_index)
         return indices
 
-    def _keep(self, region: Region) -> None:
-        if not region.lines:
+    def _keep(self, lines: list[bytes], start: int, stop: int, base: int) -> None:
+        """Keep ``lines[start:stop]``, where ``lines[0]`` is line ``base + 1``."""
+        stop = min(stop, len(lines))
+        if start >= stop:
             return
-        previous_first = self._regions[-1].first if self._regions else -1
-        if self._regions and previous_first <= region.first <= self._regions[-1].last + 1:
+        first = base + start + 1
+        if self._regions:
             previous = self._regions[-1]
-            overlap = previous.last - region.first + 1
-            if overlap >= len(region.lines):
+            previous_end = previous.first + len(previous.lines)  # just after its last line
+            if previous.first <= first <= previous_end:
+                start += previous_end - first  # skip the lines it already holds
+                if start < stop:
+                    previous.lines.extend(lines[start:stop])
+                    self._kept += stop - start
                 return
-            added = region.lines[max(overlap, 0) :]
-            previous.lines.extend(added)
-            self._kept += len(added)
-            return
-        self._regions.append(Region(region.first, list(region.lines)))
-        self._kept += len(region.lines)
+        self._regions.append(Region(first, lines[start:stop]))
+        self._kept += stop - start
 
 
 def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +18,7 @@ from sheriff.entry.web.commands import add_service_commands
 from sheriff.errors import InputError, SheriffError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from sheriff.core.model import TriageReport
 
@@ -69,25 +71,41 @@ def triage(
     Exit 0 when the logs were analysed (finding no failure is a result), 2 when an input
     cannot be read.
     """
-    from sheriff.adapters.logfiles import FileLogReader
-    from sheriff.adapters.parallel_scan import ProcessPartScanner
-    from sheriff.app.triage_logs import TriageRequest, triage_logs
-    from sheriff.config import load_settings
-    from sheriff.entry.stage_one import stage_one_matcher
+    with _without_cycle_collection():
+        from sheriff.adapters.logfiles import FileLogReader, prefetch
 
+        prefetch(paths)  # the disk reads while the scanner is imported
+        from sheriff.adapters.parallel_scan import ProcessPartScanner
+        from sheriff.app.triage_logs import TriageRequest, triage_logs
+        from sheriff.config import load_settings
+        from sheriff.entry.stage_one import stage_one_matcher
+
+        try:
+            settings = load_settings(config, budget=budget)
+            request = TriageRequest(paths, settings.budget, passing_log, repo, platform)
+            matcher = stage_one_matcher(settings, paths)
+            reports = triage_logs(
+                request,
+                FileLogReader(settings.chunk_bytes),
+                ProcessPartScanner(matcher=matcher),
+                matcher,
+            )
+        except SheriffError as error:
+            raise _fail(error) from error
+        _print_reports(reports, output)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Triage builds millions of short-lived objects (lines, hits, findings) and no
+    reference cycles: reference counting frees them all. The cyclic collector would only
+    walk the big line lists again and again, a tenth of the run (forked workers inherit
+    this setting)."""
+    gc.disable()
     try:
-        settings = load_settings(config, budget=budget)
-        request = TriageRequest(paths, settings.budget, passing_log, repo, platform)
-        matcher = stage_one_matcher(settings, paths)
-        reports = triage_logs(
-            request,
-            FileLogReader(settings.chunk_bytes),
-            ProcessPartScanner(matcher=matcher),
-            matcher,
-        )
-    except SheriffError as error:
-        raise _fail(error) from error
-    _print_reports(reports, output)
+        yield
+    finally:
+        gc.enable()
 
 
 def _print_reports(reports: Sequence[TriageReport], output: OutputFormat) -> None:
@@ -307,4 +325,10 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    """The ``sheriff`` program (console script and ``python -m sheriff``)."""
+    try:
+        app()
+    finally:
+        # The process ends here: spare the interpreter's shutdown its full collections
+        # of every object still alive (~50 ms after a triage, a few percent of its run).
+        gc.freeze()

@@ -14,6 +14,16 @@ from collections.abc import Sequence
 from sheriff.core.logview import LogView
 from sheriff.core.scan import Hit
 
+_ECHO_PREFIXES = (
+    "$ ",
+    "+ ",
+    "> ",
+    "Run ",
+    "##[group]Run ",
+    "[command]",
+    "Executing: ",
+    "Running: ",
+)
 _COMMAND = re.compile(
     r"^(?:\$ |\+ |> |Run |##\[group\]Run |\[command\]|Executing: |Running: )(?P<command>\S.*)$"
 )
@@ -26,7 +36,7 @@ def recent_command(view: LogView, number: int, limit: int = 60) -> str | None:
         text = view.text(back)
         if text is None:
             return None
-        match = _COMMAND.match(text)
+        match = _COMMAND.match(text) if text.startswith(_ECHO_PREFIXES) else None
         if match and not _NPM_BANNER.match(text):
             return match.group("command").strip()
     return None

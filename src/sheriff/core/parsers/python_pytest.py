@@ -39,6 +39,10 @@ _ERROR_TITLE = re.compile(r"^ERROR (?:at (?P<phase>setup|teardown) of |collectin
 _SYNTAX_FILE = re.compile(r'File "([^"]+)", line \d+')
 _TEST_FILE = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_test\.py$|conftest\.py$")
 _MAX_SECTION = 400
+# Cheap tests first (sections run to hundreds of lines): every line the patterns above
+# can match starts with one of these or holds this text.
+_END_OR_HEADER = ("===", "---", "_")
+_PATH_LINE = ":"
 
 _Suites = dict[tuple[str | None, str], str]
 
@@ -92,7 +96,7 @@ def _section(view: LogView, hit: Hit, banners: dict[int, bool | None]) -> Sectio
         text = view.text(number)
         if text is None:
             break
-        if _SECTION_END.match(text) or _is_header(text):
+        if text.startswith(_END_OR_HEADER) and (_SECTION_END.match(text) or _is_header(text)):
             break
         last = number
     while last > hit.number and not (view.text(last) or "").strip():
@@ -142,7 +146,8 @@ def _banner_above(view: LogView, number: int, banners: dict[int, bool | None]) -
 
 def _section_finding(view: LogView, section: Section, suites: _Suites) -> Finding | None:
     lines = list(view.span(section.header, section.last))
-    errors = [(n, t) for n, t in lines if _ERROR_LINE.match(t) and n <= _captured_start(lines)]
+    captured = _captured_start(lines)
+    errors = [(n, t) for n, t in lines if n <= captured and t[:1] == "E" and _ERROR_LINE.match(t)]
     footer = _footer(lines)
     traceback = _native_traceback(view, lines) if not errors else None
     if not errors and footer is None and traceback is None:
@@ -170,7 +175,7 @@ def _section_finding(view: LogView, section: Section, suites: _Suites) -> Findin
 
 def _captured_start(lines: list[tuple[int, str]]) -> int:
     for number, text in lines:
-        if _CAPTURED.match(text):
+        if text.startswith("---") and _CAPTURED.match(text):
             return number
     return lines[-1][0] if lines else 0
 
@@ -178,7 +183,7 @@ def _captured_start(lines: list[tuple[int, str]]) -> int:
 def _footer(lines: list[tuple[int, str]]) -> tuple[int, re.Match[str]] | None:
     found = None
     for number, text in lines:
-        match = _FOOTER.match(text)
+        match = _FOOTER.match(text) if _PATH_LINE in text else None
         if match:
             found = (number, match)
     return found
@@ -220,7 +225,7 @@ def _ranges(
     if section.last - section.header <= 30:
         return ((section.header, section.last),)
     for number, text in lines:
-        if text.startswith(">") or _FRAME_LINE.match(text):
+        if text.startswith(">") or (_PATH_LINE in text and _FRAME_LINE.match(text)):
             ranges.append((number, number))
     for number, _ in errors[:25]:
         ranges.append((max(number - 1, section.header), number))
@@ -238,6 +243,8 @@ def _locations(lines: list[tuple[int, str]], traceback: Traceback | None) -> tup
     if traceback is not None:
         found.extend(location for _, location in traceback.frames)
     for _, text in lines:
+        if _PATH_LINE not in text:
+            continue
         match = _FOOTER.match(text) or _FRAME_LINE.match(text)
         if match:
             found.append(Location(match.group("path"), int(match.group("line"))))
@@ -278,6 +285,8 @@ def _collection_error(
 def _suite_from_frames(lines: list[tuple[int, str]], cls: str) -> str | None:
     """The test's file: the first frame of its section (the test function itself)."""
     for _, text in lines:
+        if _PATH_LINE not in text:
+            continue
         match = _FRAME_LINE.match(text) or _FOOTER.match(text)
         if match and not is_library_path(match.group("path")):
             return f"{match.group('path')}::{cls}" if cls else match.group("path")
