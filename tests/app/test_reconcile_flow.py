@@ -58,6 +58,19 @@ def approve(world: LifecycleWorld, command: str = "/ai-fix quarantine") -> None:
     world.reconcile()
 
 
+def fail_later(world: LifecycleWorld, folder: Path, run_id: int, sha: str) -> None:
+    """Two days on, CI fails the same way on ``sha``; then scan and reconcile."""
+    world.clock.advance(days=2)
+    log = folder / f"run-{run_id}.log"
+    log.write_bytes((folder / "ci-fail.log").read_bytes())
+    world.fake.add_run_attempt(
+        ci_run(REPO, run_id, sha, conclusion="failure", log=log, at=world.clock())
+    )
+    world.clock.advance(hours=1)
+    world.scan()
+    world.reconcile()
+
+
 def test_scan_to_merged_quarantine_without_an_llm(world: LifecycleWorld) -> None:
     world.scan()
     first = world.reconcile()
@@ -236,15 +249,7 @@ def test_a_recurrence_after_the_merge_reopens_the_case_and_its_issue(
     assert world.state() == "MERGED"
     analyses = [key for key in world.comment_keys() if key.startswith("analysis:")]
 
-    world.clock.advance(days=2)
-    log = tmp_path / "again.log"
-    log.write_bytes(Path(tmp_path / "ci-fail.log").read_bytes())
-    world.fake.add_run_attempt(
-        ci_run(REPO, 2001, merge_sha, conclusion="failure", log=log, at=world.clock())
-    )
-    world.clock.advance(hours=1)
-    world.scan()
-    world.reconcile()
+    fail_later(world, tmp_path, 2001, merge_sha)
     assert world.state() == "WAITING_FOR_SIGNAL"
     issue = world.fake.issue(REPO, world.issue_number())
     assert issue.state == "open"
@@ -269,15 +274,7 @@ def test_a_late_failure_of_a_commit_without_the_fix_does_not_reopen_the_case(
     world.reconcile()
     assert world.state() == "MERGED"
 
-    world.clock.advance(days=2)  # a queued run of the commit before the merge fails late
-    log = tmp_path / "late.log"
-    log.write_bytes(Path(tmp_path / "ci-fail.log").read_bytes())
-    world.fake.add_run_attempt(
-        ci_run(REPO, 2002, older, conclusion="failure", log=log, at=world.clock())
-    )
-    world.clock.advance(hours=1)
-    world.scan()
-    world.reconcile()
+    fail_later(world, tmp_path, 2002, older)  # a queued run of a commit before the merge
     assert world.state() == "MERGED"
     assert world.fake.issue(REPO, world.issue_number()).state == "closed"
 
