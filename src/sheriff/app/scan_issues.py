@@ -118,6 +118,8 @@ def plan_case(
     about the same test (search is rate-limited to 30 requests a minute)."""
     linked = _linked_issue(forge, store, target, case.fingerprint)
     view = store.get_case(target.repo, case.fingerprint)
+    status = lifecycle_status(store, target.repo, case.fingerprint, target.settings)
+    fix_merged = view is not None and view.state is CaseState.MERGED
 
     def plan_with(open_issues: list[IssueSnapshot]) -> IssuePlan:
         return plan_issue(
@@ -126,9 +128,9 @@ def plan_case(
             default_branch=target.default_branch,
             linked=linked,
             open_issues=open_issues,
-            status=lifecycle_status(store, target.repo, case.fingerprint, target.settings),
+            status=status,
             sheriff_login=login,
-            fix_merged=view is not None and view.state is CaseState.MERGED,
+            fix_merged=fix_merged,
         )
 
     own = [] if linked is not None else _sheriffs_open_issues(forge, target)
