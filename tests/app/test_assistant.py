@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
-from sheriff.app.assistant import Mention, MentionStatus
+from sheriff.adapters.github import GitHubForge, GitHubSettings, TokenCredentials
+from sheriff.app.assistant import AssistantOptions, Mention, MentionStatus, handle_mention
 from sheriff.app.llm import READ_ONLY_TOOLS
 from sheriff.core.assistant import MentionSource, Stage, stage_of
 from sheriff.core.issues.markers import comment_key_of
@@ -414,3 +416,25 @@ def test_a_turned_off_assistant_does_nothing(world: AssistantWorld) -> None:
     outcome = world.handle(world.mention_of(world.comment(MAINTAINER, WHY)), enabled=False)
     assert outcome.status is MentionStatus.DISABLED
     assert world.sheriff_comments() == []
+
+
+def test_in_a_repository_without_commits_the_answer_reads_no_code(world: AssistantWorld) -> None:
+    """GitHub lets people open issues in an empty repository: no default branch to read."""
+    empty = "acme/empty"
+    world.fake.add_repo(empty)
+    world.fake.set_permission(empty, MAINTAINER, "write")
+    world.fake.add_token("t-ada", MAINTAINER)
+    opened = httpx.post(
+        f"{world.fake.url}/repos/{empty}/issues",
+        json={"title": "Where do I start?"},
+        headers={"Authorization": "Bearer t-ada"},
+    )
+    asked = world.fake.comment_as(empty, opened.json()["number"], MAINTAINER, WHY)
+    mention = replace(world.mention_of(asked), repo=empty)
+    settings = GitHubSettings(empty, api_url=world.fake.url, read_credentials=TokenCredentials("t"))
+    with GitHubForge(settings, None) as forge:
+        options = AssistantOptions(own_login=SHERIFF, clock=world.clock)
+        outcome = handle_mention(mention, forge, world.store, options)
+    assert outcome.status is MentionStatus.ANSWERED
+    [answer] = [c for c in world.fake.comments(empty, asked.issue_number) if c.user == SHERIFF]
+    assert stage_of(answer.body) is Stage.DONE

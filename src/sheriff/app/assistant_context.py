@@ -190,11 +190,16 @@ def _code_sha(
     run: MentionRun, pull: PullRequest | None, failures: tuple[FailureBrief, ...]
 ) -> str | None:
     """The commit the answer reads: the pull request's head, the failing commit, or the
-    default branch's head."""
+    default branch's head (None when the repository has no commit yet: no code to read)."""
     if pull is not None:
         return pull.head_sha
     failing = next((item.head_sha for item in failures if item.head_sha), None)
-    return failing or run.forge.default_branch_head()
+    if failing:
+        return failing
+    try:
+        return run.forge.default_branch_head()
+    except GitHubNotFoundError:
+        return None
 
 
 def _code(
