@@ -1,8 +1,12 @@
 """Webhook intake and durable processing on loopback: signed deliveries at a fixed rate.
 
-Four deployments, each on fresh databases against the fake GitHub:
+Five deployments, each on fresh databases against the fake GitHub:
 
-- ``single``: one ``sheriff serve`` on SQLite (web tier and workers in one process);
+- ``single``: one ``sheriff serve`` on SQLite, as it runs by default: the web tier, and the
+  worker process it starts and watches; that process is SIGKILLed a third of the way
+  through the load (``sheriff serve`` starts it again);
+- ``in-process``: ``sheriff serve --in-process`` on SQLite (web tier and worker threads in
+  one interpreter);
 - ``intake``: ``sheriff serve --no-workers`` on PostgreSQL alone during the load (as if the
   workers ran on other machines); two ``sheriff worker`` processes drain the queue after;
 - ``intake-full``: the same with the inbox committing with ``synchronous=FULL`` (each
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sqlite3
 import tempfile
 import time
@@ -37,10 +42,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from sheriff.entry.web.receiving import INBOX_FILE
+from sheriff.entry.web.worker_child import CHILD_NICENESS
 from sheriff.testing.fakegithub import FakeGitHub
 from webhook_check import check_exactly_once, handler_times, queue_depth
 from webhook_load import (
@@ -59,7 +66,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "webhook.md"
 SCAN_REPOS = 30
 DRAIN_LIMIT = 900.0
 PORT_BASE = 18700
-WORKER_NICE = 10  # workers run at a lower CPU priority than the web tier
+WORKER_NICE = CHILD_NICENESS  # workers run at a lower CPU priority than the web tier
 
 
 def drop_pg(url: str) -> None:
@@ -118,10 +125,42 @@ def drain(engine_url: str, folder: Path, notes: list[str]) -> float:
 
 
 def run_single(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+    """``sheriff serve`` alone: its web tier, and the worker process it starts and watches,
+    which is SIGKILLed a third of the way through the load (the server starts it again)."""
     store, engine = f"sqlite:///{folder / 'store.db'}", f"sqlite:///{folder / 'engine.sqlite'}"
     env = environment(fake, folder, store, engine)
     deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
     server = start("serve", ["serve"], env, folder / "serve.log", PORT_BASE)
+    notes: list[str] = []
+
+    async def load_with_a_crash() -> list[Sent]:
+        url = server.url or ""
+        sending = asyncio.create_task(asyncio.to_thread(send_at_rate, url, deliveries, args.rate))
+        await asyncio.sleep(args.seconds / 3)
+        child = await asyncio.to_thread(worker_pid, url)
+        os.kill(child, signal.SIGKILL)
+        notes.append(f"the worker process was SIGKILLed at {args.seconds / 3:.0f} s")
+        restarted = await asyncio.to_thread(wait_for_new_worker, url, child)
+        notes.append(f"`sheriff serve` started it again {restarted:.1f} s later")
+        return await sending
+
+    try:
+        sent = asyncio.run(load_with_a_crash())
+        notes.append(handler_times(server.url or ""))
+        drained = drain(engine, folder, notes)
+    finally:
+        server.stop()
+    check = check_exactly_once(sent, engine, store, fake, SCAN_REPOS)
+    notes.append(f"the worker process runs at nice {CHILD_NICENESS} (set by `sheriff serve`)")
+    return Outcome("sheriff serve, SQLite (worker process killed)", sent, drained, check, notes)
+
+
+def run_in_process(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outcome:
+    """``sheriff serve --in-process``: web tier and worker threads in one interpreter."""
+    store, engine = f"sqlite:///{folder / 'store.db'}", f"sqlite:///{folder / 'engine.sqlite'}"
+    env = environment(fake, folder, store, engine)
+    deliveries = build_deliveries(fake, args.rate * args.seconds, SCAN_REPOS)
+    server = start("serve", ["serve", "--in-process"], env, folder / "serve.log", PORT_BASE)
     notes: list[str] = []
     try:
         sent = send_at_rate(server.url or "", deliveries, args.rate)
@@ -130,7 +169,25 @@ def run_single(args: argparse.Namespace, fake: FakeGitHub, folder: Path) -> Outc
     finally:
         server.stop()
     check = check_exactly_once(sent, engine, store, fake, SCAN_REPOS)
-    return Outcome("single process, SQLite", sent, drained, check, notes)
+    return Outcome("sheriff serve --in-process, SQLite", sent, drained, check, notes)
+
+
+def worker_pid(url: str) -> int:
+    pid = httpx.get(f"{url}/healthz", timeout=10).json().get("worker_pid")
+    if not isinstance(pid, int):
+        raise SystemExit(f"{url}/healthz names no worker process")
+    return pid
+
+
+def wait_for_new_worker(url: str, old: int) -> float:
+    """Seconds until ``/healthz`` names a running worker process other than ``old``."""
+    started = time.monotonic()
+    while time.monotonic() - started < DRAIN_LIMIT:
+        answer = httpx.get(f"{url}/healthz", timeout=10)
+        if answer.status_code == 200 and answer.json().get("worker_pid") not in (None, old):
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise SystemExit("the worker process was not started again")
 
 
 @dataclass
@@ -248,12 +305,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--only", choices=("single", "intake", "intake-full", "workers"))
+    parser.add_argument(
+        "--only", choices=("single", "in-process", "intake", "intake-full", "workers")
+    )
     parser.add_argument("--pg", help="PostgreSQL server URL (default: SHERIFF_TEST_PG_URL)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results")
     args = parser.parse_args()
     runners = {
         "single": run_single,
+        "in-process": run_in_process,
         "intake": run_intake,
         "intake-full": run_intake_full,
         "workers": run_workers,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -210,7 +210,15 @@ class Settings(BaseSettings):
         gt=0,
         le=365,
         description="days a forwarded delivery stays in the inbox (a redelivery within them "
-        "is answered duplicate at once; after them the queue still ignores it)",
+        "is answered duplicate at once; after them the queue still ignores it for "
+        "engine_retention_days)",
+    )
+    engine_retention_days: int = Field(
+        14,
+        ge=1,
+        description="days the engine database keeps a finished workflow (a handled delivery, "
+        "a scheduled scan) before the hourly prune deletes it with its steps; at least "
+        "inbox_retention_days, since a redelivery is recognised by its workflow",
     )
     inbox_stuck_after_seconds: float = Field(
         60.0,
@@ -241,6 +249,11 @@ class Settings(BaseSettings):
     )
     watch_repos: str = Field(
         "", description="comma-separated OWNER/NAME list scanned on schedule by the service"
+    )
+    discover_installed_repos: bool = Field(
+        True,
+        description="also scan and reconcile on schedule every repository the GitHub App is "
+        "installed on (kept current from installation webhooks and GitHub's API)",
     )
     reconcile_interval_seconds: int = Field(
         3600, ge=60, description="time between scheduled reconciles of open cases"
@@ -357,6 +370,16 @@ class Settings(BaseSettings):
     @property
     def watched_repos(self) -> tuple[str, ...]:
         return split_repo_list(self.watch_repos)
+
+    @model_validator(mode="after")
+    def _check_engine_retention(self) -> Settings:
+        if self.engine_retention_days < self.inbox_retention_days:
+            raise ValueError(
+                f"engine_retention_days ({self.engine_retention_days}) must be at least "
+                f"inbox_retention_days ({self.inbox_retention_days}): the engine recognises "
+                "redeliveries the inbox has forgotten"
+            )
+        return self
 
     @field_validator("issue_kinds")
     @classmethod

@@ -3,7 +3,7 @@ is audited once, and handling an event twice (a retried step) changes nothing tw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,6 @@ def handler_for(
     world: World,
     reconciler: IdleReconciler | None = None,
     mentions: MentionResponder | None = None,
-    after_event: Callable[[], object] | None = None,
 ) -> EventHandler:
     def open_forge(repo: str) -> Forge:
         return world.make_forge(world.fake.url, repo, None)
@@ -57,7 +56,6 @@ def handler_for(
         reconciler or IdleReconciler(),
         "sheriff-bot",
         mentions=mentions,
-        after_event=after_event,
     )
 
 
@@ -120,19 +118,20 @@ def test_a_comment_reaches_the_reconcile_hook_and_the_audit_log(world: World) ->
 
 
 def test_an_event_that_needs_no_work_is_still_audited(world: World) -> None:
-    installed = WebhookEvent(
+    failed_job = WebhookEvent(
         delivery_id="i-1",
-        name="installation",
-        action="created",
-        repo=None,
+        name="workflow_job",
+        action="completed",
+        repo=REPO,
         sender="owner",
         sender_is_bot=False,
         received_at=0.0,
         installation_id=9,
+        conclusion="failure",
     )
-    assert handler_for(world).handle(installed).route is EventRoute.RECORD
+    assert handler_for(world).handle(failed_job).route is EventRoute.RECORD
     assert [e.event.action for e in world.store.audit_log() if e.event.key == "webhook:i-1"] == [
-        "webhook.installation.created"
+        "webhook.workflow_job.completed"
     ]
 
 
@@ -191,16 +190,3 @@ def test_an_event_without_text_never_calls_the_assistant(world: World) -> None:
     labelled = maintainer_event("l-1", "issues", "labeled", label="sheriff/ai-fix-approved")
     handler.handle(labelled)
     assert order == ["reconcile"]
-
-
-def test_the_after_event_hook_sees_the_event_already_audited(world: World) -> None:
-    """The service relays new audit entries to Slack after each event: the event's own
-    entry must already be there when the hook runs."""
-    seen: list[int] = []
-
-    def after() -> None:
-        seen.append(len([e for e in world.store.audit_log(REPO) if e.event.key == "webhook:a-1"]))
-
-    handler = handler_for(world, after_event=after)
-    handler.handle(maintainer_event("a-1", "issues", "labeled", label="bug"))
-    assert seen == [1]

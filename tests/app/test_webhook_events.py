@@ -66,6 +66,13 @@ def event(name: str, action: str | None = None, **fields: object) -> WebhookEven
         (event("pull_request_review", "submitted"), EventRoute.RECONCILE),
         (event("pull_request_review_comment", "created"), EventRoute.RECONCILE),
         (event("installation", "created", repo=None, number=None), EventRoute.RECORD),
+        (
+            event("installation", "created", repo=None, number=None, installation_id=7),
+            EventRoute.INSTALLATION,
+        ),
+        (event("installation", "suspend", repo=None, installation_id=7), EventRoute.INSTALLATION),
+        (event("installation_repositories", "removed", installation_id=7), EventRoute.INSTALLATION),
+        (event("installation_repositories", "renamed", installation_id=7), EventRoute.RECORD),
         (event("push"), EventRoute.IGNORE),
         (event("star", "created"), EventRoute.IGNORE),
     ],

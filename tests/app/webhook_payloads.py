@@ -90,3 +90,58 @@ def run_event(payload: dict[str, Any], delivery_id: str | None = None) -> Webhoo
         installation_id=payload["installation"]["id"],
         run=run_from(payload["workflow_run"]),
     )
+
+
+def repository_entry(full_name: str, number: int = 1) -> dict[str, Any]:
+    """A repository as ``installation`` events list it (id, node_id, name, full_name,
+    private)."""
+    return {
+        "id": 900_000 + number,
+        "node_id": f"R_kgDO{number:08d}",
+        "name": full_name.split("/", 1)[1],
+        "full_name": full_name,
+        "private": False,
+    }
+
+
+def installation_payload(
+    action: str,
+    installation_id: int,
+    account: str,
+    repos: list[str] | None = None,
+    *,
+    event: str = "installation",
+    removed: list[str] | None = None,
+) -> dict[str, Any]:
+    """An ``installation`` delivery (``repos``: its ``repositories``, sent on created) or,
+    with ``event="installation_repositories"``, one with ``repositories_added`` (``repos``)
+    and ``repositories_removed``."""
+    installation = {
+        "id": installation_id,
+        "account": {"login": account, "id": 7, "type": "Organization"},
+        "repository_selection": "selected",
+        "app_id": 42,
+        "app_slug": "sheriff",
+        "target_type": "Organization",
+        "permissions": {"actions": "write", "issues": "write", "metadata": "read"},
+        "events": ["workflow_run", "issues"],
+        "suspended_at": "2026-01-05T09:00:00Z" if action == "suspend" else None,
+    }
+    listed = [repository_entry(name, number) for number, name in enumerate(repos or [])]
+    payload: dict[str, Any] = {
+        "action": action,
+        "installation": installation,
+        "requester": None,
+        "sender": SENDER,
+    }
+    if event == "installation":
+        if action == "created":
+            payload["repositories"] = listed
+        return payload
+    gone = [repository_entry(name, 500 + number) for number, name in enumerate(removed or [])]
+    payload |= {
+        "repository_selection": "selected",
+        "repositories_added": listed,
+        "repositories_removed": gone,
+    }
+    return payload

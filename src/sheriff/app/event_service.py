@@ -45,6 +45,12 @@ class MentionResponder(Protocol):
     def respond(self, event: WebhookEvent) -> str | None: ...
 
 
+class InstallationEvents(Protocol):
+    """Keeps the App's installed repositories (``RepositoryDiscovery``); idempotent."""
+
+    def apply(self, event: WebhookEvent) -> str: ...
+
+
 class CaseReconciler(Protocol):
     """Brings the failure cases tied to an issue or pull request up to date (idempotent).
     Returns a short description of what it did, for the audit log."""
@@ -106,14 +112,14 @@ class EventHandler:
         own_login: str | None = None,
         *,
         mentions: MentionResponder | None = None,
-        after_event: Callable[[], object] | None = None,
+        installations: InstallationEvents | None = None,
     ) -> None:
         self._journal = journal
         self._scans = scans
         self._reconciler = reconciler
         self._own_login = own_login
         self._mentions = mentions
-        self._after_event = after_event  # e.g. relay the new audit entries to Slack
+        self._installations = installations
 
     def handle(self, event: WebhookEvent) -> EventOutcome:
         # The assistant goes first: a comment it answers then counts as answered for the
@@ -124,8 +130,6 @@ class EventHandler:
             details = {**outcome.details, "assistant": note}
             outcome = EventOutcome(outcome.route, f"{outcome.summary}; {note}", details)
         self._journal.append_audit(audit_entry_of(event, outcome))
-        if self._after_event is not None:
-            self._after_event()
         return outcome
 
     def _route(self, event: WebhookEvent) -> EventOutcome:
@@ -137,6 +141,8 @@ class EventHandler:
                 event.repo, event.number, event.name, event.action, event.sender, event.delivery_id
             )
             outcome = EventOutcome(EventRoute.RECONCILE, self._reconciler.reconcile(trigger))
+        elif decision.route is EventRoute.INSTALLATION and self._installations is not None:
+            outcome = EventOutcome(EventRoute.INSTALLATION, self._installations.apply(event))
         else:
             outcome = EventOutcome(decision.route, decision.reason)
         return outcome

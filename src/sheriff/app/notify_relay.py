@@ -5,8 +5,12 @@ logged since its last pass and turns the ones people care about into notices: a 
 filed for the first time (DISCOVERED → ISSUE_OPEN), any other state change of a case, and
 errors (a model that failed, a fix that failed, a permission GitHub refused). Its
 position is itself an audit entry (``notify.relayed``), so the relay resumes where it
-stopped in any process, and each notice's key makes a re-sent entry a no-op. The first
-pass starts from the end of the log: it does not replay history.
+stopped in any process. A pass *claims* the entries it relays before sending anything: its
+mark is keyed by the position it starts from, so of passes starting from one position at
+once (two processes), exactly one logs its mark and relays; the others send nothing. A
+claimant (the relay's durable workflow) that dies midway finds its own claim when it is
+resumed and finishes that range; each notice's key makes a re-sent entry a no-op. The
+first pass starts from the end of the log: it does not replay history.
 """
 
 from __future__ import annotations
@@ -46,34 +50,82 @@ class RelayReport:
     through: int | None  # the last audit sequence relayed
 
 
+@dataclass(frozen=True, slots=True)
+class RelayRange:
+    """Entries ``after`` < sequence <= ``through`` (``after`` None: the very first pass)."""
+
+    after: int | None
+    through: int
+    claimant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRelay:
+    """The relay bound to its store and notifications (the service's scheduled work)."""
+
+    store: RelayStore
+    notifications: Notifications
+    codeowners_of: Callable[[str], CodeOwners | None] | None = None
+
+    def relay(self, claimant: str) -> RelayReport:
+        return relay_audit_notices(
+            self.store, self.notifications, codeowners_of=self.codeowners_of, claimant=claimant
+        )
+
+
 def relay_audit_notices(
     store: RelayStore,
     notifications: Notifications,
     *,
     codeowners_of: Callable[[str], CodeOwners | None] | None = None,
     limit: int = RELAY_LIMIT,
+    claimant: str | None = None,
 ) -> RelayReport:
-    """Send the notices of the entries logged since the last pass (at most ``limit``)."""
+    """Send the notices of the entries logged since the last pass (at most ``limit``), once
+    this pass has claimed them; ``claimant`` names the caller, so that a resumed caller
+    finishes what it claimed."""
     marks = store.audit_log(action=RELAYED, limit=1)
-    entries = [entry for entry in store.audit_log(limit=limit) if entry.event.action != RELAYED]
-    if not entries:
+    last = _range_of(marks[-1]) if marks else None
+    if last is not None and claimant is not None and last.claimant == claimant:
+        return _send(store, notifications, last, codeowners_of, limit)  # resumed: finish it
+    after = last.through if last is not None else None
+    if after is None:  # the first pass: start from the end of the log
+        newest = store.audit_log(limit=1)
+        if not newest or not _claim(store, RelayRange(None, newest[-1].sequence, claimant)):
+            return RelayReport(0, 0, None)
+        return RelayReport(0, 0, newest[-1].sequence)
+    entries = store.audit_log(after=after, limit=limit)
+    if all(entry.event.action == RELAYED for entry in entries):  # nothing new
         return RelayReport(0, 0, None)
-    through = _through(marks[-1]) if marks else None
-    newest = entries[-1].sequence
-    if through is None:  # the first pass: start from here
-        _mark(store, newest)
-        return RelayReport(0, 0, newest)
-    fresh = [entry for entry in entries if entry.sequence > through]
-    sent = 0
+    if not _claim(store, RelayRange(after, entries[-1].sequence, claimant)):
+        return RelayReport(0, 0, None)  # another pass took these entries
+    return _send(
+        store, notifications, RelayRange(after, entries[-1].sequence), codeowners_of, limit
+    )
+
+
+def _send(
+    store: RelayStore,
+    notifications: Notifications,
+    claimed: RelayRange,
+    codeowners_of: Callable[[str], CodeOwners | None] | None,
+    limit: int,
+) -> RelayReport:
+    if claimed.after is None:  # a first pass only marks where the relay starts
+        return RelayReport(0, 0, claimed.through)
+    entries = [
+        entry
+        for entry in store.audit_log(after=claimed.after, limit=limit)
+        if entry.sequence <= claimed.through and entry.event.action != RELAYED
+    ]
     owners_of = codeowners_of or (lambda _repo: None)
-    for entry in fresh:
+    sent = 0
+    for entry in entries:
         notice = notice_of(entry, store)
         if notice is not None and notifications.enabled:
             owners = owners_of(notice.repo) if notice.paths else None
             sent += sum(item.status == "sent" for item in notifications.send(notice, owners))
-    if fresh:
-        _mark(store, fresh[-1].sequence)
-    return RelayReport(len(fresh), sent, fresh[-1].sequence if fresh else through)
+    return RelayReport(len(entries), sent, claimed.through)
 
 
 def notice_of(entry: AuditEntry, store: RelayStore) -> Notice | None:
@@ -119,18 +171,32 @@ def _case_notice(entry: AuditEntry, store: RelayStore, source: str, target: str)
     )
 
 
-def _through(entry: AuditEntry) -> int | None:
-    value = entry.event.details.get("through")
-    return value if isinstance(value, int) else None
+def _range_of(mark: AuditEntry) -> RelayRange | None:
+    details = mark.event.details
+    after, through, claimant = details.get("after"), details.get("through"), details.get("by")
+    if not isinstance(through, int):
+        return None
+    return RelayRange(
+        after if isinstance(after, int) else None,
+        through,
+        claimant if isinstance(claimant, str) else None,
+    )
 
 
-def _mark(store: JournalStore, sequence: int) -> None:
-    store.append_audit(
+def _claim(store: JournalStore, claimed: RelayRange) -> bool:
+    """Log the mark of ``claimed``, keyed by where it starts: whether this call logged it."""
+    start = "start" if claimed.after is None else str(claimed.after)
+    details: dict[str, object] = {"through": claimed.through}
+    if claimed.after is not None:
+        details["after"] = claimed.after
+    if claimed.claimant is not None:
+        details["by"] = claimed.claimant
+    return store.claim_audit(
         AuditEvent(
             ACTOR,
             RELAYED,
-            f"notices relayed through audit entry {sequence}",
-            details={"through": sequence},
-            key=f"{RELAYED}:{sequence}",
+            f"notices relayed through audit entry {claimed.through}",
+            details=details,
+            key=f"{RELAYED}.after:{start}",
         )
     )

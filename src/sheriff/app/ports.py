@@ -371,7 +371,11 @@ class JournalStore(Protocol):
         limit: int = 1000,
         *,
         action: str | None = None,
-    ) -> list[AuditEntry]: ...
+        after: int | None = None,
+    ) -> list[AuditEntry]:
+        """Oldest first: the last ``limit`` events, or with ``after`` the first ``limit``
+        events logged after that sequence."""
+        ...
 
     def record_cost(self, cost: CostRecord) -> None: ...
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sheriff.app.forge import FAILED_CONCLUSIONS, WorkflowRun
+from sheriff.core.installations import InstallationChange
 
 
 class EventRoute(StrEnum):
     SCAN_RUN = "scan_run"  # a run completed and failed (or passed on a re-run): scan it
     RECONCILE = "reconcile"  # a person acted on an issue or pull request: reconcile its case
+    INSTALLATION = "installation"  # the App's installation changed: update what it covers
     RECORD = "record"  # worth an audit entry, nothing more
     IGNORE = "ignore"  # acknowledged, not queued
 
@@ -33,6 +35,7 @@ HANDLED_EVENTS = frozenset(
         "pull_request_review",
         "pull_request_review_comment",
         "installation",
+        "installation_repositories",
     }
 )
 # Comments and reviews written by bots (other apps, CI bots, Sheriff) are never commands.
@@ -43,6 +46,10 @@ COMMENT_EVENTS = frozenset({"issue_comment", "pull_request_review", "pull_reques
 SELF_CAUSED_EVENTS = COMMENT_EVENTS | {"issues", "pull_request"}
 RECONCILED_ISSUE_ACTIONS = frozenset({"labeled", "unlabeled", "closed", "reopened", "edited"})
 RECONCILED_COMMENT_ACTIONS = frozenset({"created", "edited"})
+INSTALLATION_ACTIONS = frozenset(
+    {"created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"}
+)
+INSTALLATION_REPOSITORIES_ACTIONS = frozenset({"added", "removed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ class WebhookEvent:
     label: str | None = None
     conclusion: str | None = None  # of a workflow job or check run
     text: EventText | None = None  # a comment, review or body that may call the assistant
+    installation: InstallationChange | None = None  # of an installation(_repositories) event
 
     @property
     def partition(self) -> str:
@@ -156,6 +164,15 @@ def _route_comment(event: WebhookEvent) -> RouteDecision:
     return _route_by_action(event, RECONCILED_COMMENT_ACTIONS)
 
 
+def _route_installation(event: WebhookEvent) -> RouteDecision:
+    actions = (
+        INSTALLATION_ACTIONS if event.name == "installation" else INSTALLATION_REPOSITORIES_ACTIONS
+    )
+    if event.action in actions and event.installation_id is not None:
+        return RouteDecision(EventRoute.INSTALLATION, f"{event.name} {event.action}")
+    return _record(event)
+
+
 def _route_pull_request(event: WebhookEvent) -> RouteDecision:
     return _needs_number(event, RouteDecision(EventRoute.RECONCILE, f"{event.name} {event.action}"))
 
@@ -169,5 +186,6 @@ _ROUTERS: dict[str, Callable[[WebhookEvent], RouteDecision]] = {
     "pull_request": _route_pull_request,
     "pull_request_review": _route_pull_request,
     "pull_request_review_comment": _route_pull_request,
-    "installation": _record,
+    "installation": _route_installation,
+    "installation_repositories": _route_installation,
 }

@@ -94,12 +94,13 @@ def github_settings_of(settings: Settings, repo: str) -> GitHubSettings:
         read_repo=repo,
         write_repo=settings.write_repo,
         api_url=settings.github_api_url,
-        read_credentials=read or _app_credentials(settings),
+        read_credentials=read or app_credentials_of(settings),
         write_credentials=write,
     )
 
 
-def _app_credentials(settings: Settings) -> AppCredentials | None:
+def app_credentials_of(settings: Settings) -> AppCredentials | None:
+    """The GitHub App's credentials, when an App id is set (its key read from disk)."""
     if settings.github_app_id is None:
         return None
 

@@ -19,6 +19,7 @@ from sheriff.adapters.engine import Enqueued, Forwarder, Inbox, InboxSettings
 from sheriff.adapters.engine.inbox_codec import decode_event, encode_event
 from sheriff.app.forge import WorkflowRun
 from sheriff.app.webhook_events import EventText, WebhookEvent
+from sheriff.core.installations import InstallationChange
 from sheriff.errors import EngineError
 
 
@@ -73,6 +74,22 @@ def test_events_are_stored_as_json_and_read_back_unchanged() -> None:
     for broken in ("[]", '{"delivery_id": "x"}', '{"run": 3}'):
         with pytest.raises((ValueError, TypeError)):
             decode_event(broken)
+
+
+def test_an_installation_change_is_read_back_unchanged() -> None:
+    change = InstallationChange("acme", ("acme/app", "acme/lib"), ("acme/old",), "selected")
+    original = WebhookEvent(
+        "d-installation",
+        "installation_repositories",
+        "added",
+        None,
+        "octocat",
+        False,
+        1.5,
+        installation_id=7001,
+        installation=change,
+    )
+    assert decode_event(encode_event(original)) == original
 
 
 def test_a_delivery_is_answered_only_after_its_commit_and_waiting_ones_share_a_commit(

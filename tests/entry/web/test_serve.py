@@ -206,13 +206,15 @@ def live_executors(world: ServiceWorld) -> list[str]:
 
 def test_without_a_slack_token_the_service_relays_nothing(tmp_path: Path) -> None:
     from sheriff.adapters.store import open_store
+    from sheriff.app.notify_relay import AuditRelay
     from sheriff.config import Settings
-    from sheriff.entry.web.service import slack_relay
+    from sheriff.entry.web.service import notice_relay, service_work
 
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}", upgrade=True)
     try:
-        assert slack_relay(Settings(), store) is None
-        relay = slack_relay(Settings(slack_bot_token="xoxb-test"), store)
-        assert callable(relay)
+        assert notice_relay(Settings(), store) is None
+        assert service_work(Settings(data_dir=tmp_path), store).relay is None
+        relay = notice_relay(Settings(slack_bot_token="xoxb-test"), store)
+        assert isinstance(relay, AuditRelay)
     finally:
         store.close()

@@ -13,11 +13,17 @@ import pytest
 
 from sheriff.adapters.engine import Enqueued
 from sheriff.app.webhook_events import WebhookEvent
+from sheriff.core.installations import InstallationChange
 from sheriff.entry.web.intake import WebhookIntake, accept_into
 from sheriff.entry.web.metrics import InboxGauges, ServiceMetrics
 from sheriff.entry.web.web_app import EngineProbe, InboxProbe, build_web_app
 from sheriff.errors import EngineError
-from tests.app.webhook_payloads import SENDER, issue_comment_payload, new_delivery_id
+from tests.app.webhook_payloads import (
+    SENDER,
+    installation_payload,
+    issue_comment_payload,
+    new_delivery_id,
+)
 from tests.entry.web.servers import serving_in_thread, signed_headers
 
 SECRET = b"it's a secret to everybody"
@@ -174,6 +180,24 @@ def test_ping_and_unhandled_events_are_acknowledged_without_work(site: Site) -> 
     pushed = site.post({"ref": "refs/heads/main", "sender": SENDER}, event="push")
     assert (pushed.status_code, pushed.json()["result"]) == (202, "ignored")
     assert site.queue.queued == []
+
+
+def test_installation_deliveries_are_queued_with_the_repositories_they_name(site: Site) -> None:
+    added = installation_payload(
+        "added", 7001, "acme", ["acme/new"], event="installation_repositories", removed=["acme/old"]
+    )
+    response = site.post(added, event="installation_repositories")
+    assert (response.status_code, response.json()["result"]) == (202, "queued")
+    created = installation_payload("created", 7002, "octo", ["octo/web", "octo/api"])
+    assert site.post(created, event="installation").json()["result"] == "queued"
+    first, second = site.queue.queued
+    assert (first.installation_id, first.partition) == (7001, "installation:7001")
+    assert first.installation == InstallationChange(
+        "acme", ("acme/new",), ("acme/old",), "selected"
+    )
+    assert second.installation == InstallationChange(
+        "octo", ("octo/web", "octo/api"), (), "selected"
+    )
 
 
 def test_comments_by_bots_and_by_sheriff_are_not_queued(site: Site) -> None:

@@ -9,6 +9,7 @@ after a restart) finds the workflow already there and starts nothing.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from types import TracebackType
 
 from dbos import DBOS, ScheduleInput, SetEnqueueOptions, SetWorkflowID
@@ -27,6 +28,11 @@ from sheriff.adapters.engine.enqueued import Enqueued
 from sheriff.adapters.engine.liveness import Liveness, now_ms
 from sheriff.adapters.engine.schedules import tick_cron
 from sheriff.adapters.engine.sqlite_tuning import tuned_sqlite_engine
+from sheriff.adapters.engine.upkeep import (
+    apply_upkeep_schedules,
+    register_upkeep_queue,
+    register_upkeep_workflows,
+)
 from sheriff.adapters.engine.workflows import (
     ProcessingObserver,
     ScheduleContext,
@@ -86,6 +92,7 @@ class DurableEngine:
     def _launch(self) -> None:
         settings = self.settings
         self._workflows = register_workflows(self._work, self._observer, settings.retry_pauses)
+        upkeep = register_upkeep_workflows(self._work.relay)
         self._liveness.open()
         if settings.is_sqlite:
             self._sqlite = tuned_sqlite_engine(settings.system_database_url, pool_size=20)
@@ -100,8 +107,17 @@ class DurableEngine:
             polling_interval_sec=settings.poll_seconds,
         )
         DBOS.apply_schedules(self._schedules(self._workflows))
+        self._queue_installation_sync()
+        register_upkeep_queue(settings.poll_seconds)
+        apply_upkeep_schedules(upkeep, settings.keep_finished_seconds, self._work.relay is not None)
         self._liveness.start(self._executors_with_pending_work, self._resume)
         log.info("durable engine started as executor %s", settings.executor_id)
+
+    def _queue_installation_sync(self) -> None:
+        """Resynchronise the App's installed repositories from GitHub soon after start."""
+        discovery = self._workflows.discovery if self._workflows is not None else None
+        if discovery is not None:
+            discovery.queue_start_sync(datetime.now(UTC))
 
     def _schedules(self, workflows: Workflows) -> list[ScheduleInput]:
         settings, repos = self.settings, self.settings.watched_repos
@@ -150,6 +166,15 @@ class DurableEngine:
         except ENGINE_FAILURES as error:
             raise EngineError(f"could not read the queue: {error}") from error
         return len(waiting)
+
+    @property
+    def application_version(self) -> str:
+        """The version DBOS stamps on the workflows this process queues (a hash of the
+        workflows' code unless configured): only processes of the same version take
+        them off the queue. Read from DBOS's launch parameters (pinned dbos==3.4.*)."""
+        from dbos._utils import GlobalParams
+
+        return str(GlobalParams.app_version)
 
     def healthy(self) -> bool:
         """Running, and the last heartbeat reached the engine database recently."""

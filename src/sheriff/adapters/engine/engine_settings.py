@@ -14,6 +14,8 @@ APP_NAME = "sheriff"
 EVENTS_QUEUE = "sheriff-events"
 SCAN_SCHEDULE = "sheriff-scan"
 RECONCILE_SCHEDULE = "sheriff-reconcile"
+PRUNE_SCHEDULE = "sheriff-prune"
+RELAY_SCHEDULE = "sheriff-relay"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class EngineSettings:
     reconcile_interval_seconds: int = 3600
     watched_repos: tuple[str, ...] = ()
     retry_pauses: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)  # before each retry
+    retention_seconds: float = 14 * 86400.0  # finished workflows are pruned after this
     shutdown_grace_seconds: int = 10  # events running at shutdown may finish (else resumed)
     application_version: str | None = None  # None: DBOS hashes the workflows' source
     log_level: str = "WARNING"
@@ -40,6 +43,13 @@ class EngineSettings:
     @property
     def is_sqlite(self) -> bool:
         return self.system_database_url.startswith("sqlite")
+
+    @property
+    def keep_finished_seconds(self) -> float:
+        """How long a finished workflow is kept: the retention, but never less than a
+        schedule's slot (a slot's workflow id must outlive its slot)."""
+        slots = (self.scan_interval_seconds, self.reconcile_interval_seconds)
+        return max(self.retention_seconds, *slots)
 
 
 def dbos_config(settings: EngineSettings, engine: Engine | None = None) -> DBOSConfig:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sheriff.app.forge import WorkflowRun
 from sheriff.app.webhook_events import EventText, WebhookEvent
+from sheriff.core.installations import InstallationChange
 
 RUN_TIMES = ("created_at", "started_at", "updated_at")
 
@@ -30,6 +31,7 @@ def decode_event(text: str) -> WebhookEvent:
     fields = _known(WebhookEvent, data)
     fields["run"] = _run(data.get("run"))
     fields["text"] = _text(data.get("text"))
+    fields["installation"] = _installation(data.get("installation"))
     return WebhookEvent(**fields)
 
 
@@ -52,6 +54,17 @@ def _text(data: Any) -> EventText | None:
     if not isinstance(data, dict):
         raise TypeError("the event's text must be a JSON object")
     return EventText(**_known(EventText, data))
+
+
+def _installation(data: Any) -> InstallationChange | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TypeError("the event's installation change must be a JSON object")
+    fields = _known(InstallationChange, data)
+    for name in ("repos_added", "repos_removed"):
+        fields[name] = tuple(fields.get(name) or ())
+    return InstallationChange(**fields)
 
 
 def _known(kind: type[Any], data: dict[str, Any]) -> dict[str, Any]:

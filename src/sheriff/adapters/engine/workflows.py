@@ -21,8 +21,15 @@ from typing import Any, Protocol, TypeVar
 
 from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
 
+from sheriff.adapters.engine.discovery_workflows import (
+    DiscoveryWorkflows,
+    Repositories,
+    WatchedRepositories,
+    register_discovery_workflows,
+)
 from sheriff.adapters.engine.engine_settings import EVENTS_QUEUE
 from sheriff.adapters.engine.schedules import slot_of, slot_workflow_id
+from sheriff.adapters.engine.upkeep import NoticeRelay
 from sheriff.app.event_service import CaseReconciler, EventOutcome
 from sheriff.app.scan import ScanReport
 from sheriff.app.webhook_events import WebhookEvent
@@ -60,16 +67,19 @@ class RepositoryScans(Protocol):
 @dataclass(frozen=True, slots=True)
 class ServiceWork:
     """The use cases the workflows run (``EventHandler``, ``ScanService`` and a
-    ``CaseReconciler`` in production)."""
+    ``CaseReconciler`` in production; ``relay``: an ``AuditRelay`` when Slack is on)."""
 
     events: EventWork
     scans: RepositoryScans
     reconciler: CaseReconciler
+    relay: NoticeRelay | None = None
+    discovery: WatchedRepositories | None = None  # installed repositories (RepositoryDiscovery)
 
 
 @dataclass(frozen=True, slots=True)
 class ScheduleContext:
-    """Stored with a schedule (re-applied at every launch, so it follows the settings)."""
+    """Stored with a schedule (re-applied at every launch, so it follows the settings);
+    ``repos``: the configured ones (each tick adds the installed ones it reads then)."""
 
     repos: tuple[str, ...]
     interval_seconds: int
@@ -80,12 +90,16 @@ class Workflows:
     process_event: Callable[[WebhookEvent], str]
     scan_tick: Callable[[datetime, Any], None]
     reconcile_tick: Callable[[datetime, Any], None]
+    discovery: DiscoveryWorkflows | None = None
 
 
 def register_workflows(
     work: ServiceWork, observer: ProcessingObserver, retry_pauses: tuple[float, ...]
 ) -> Workflows:
     """Register Sheriff's workflows and steps with DBOS (before ``DBOS.launch``)."""
+    discovery = register_discovery_workflows(
+        work.discovery, lambda call: _retrying(retry_pauses, call)
+    )
 
     @DBOS.step(name="sheriff.handle_event")
     def handle_event(event: WebhookEvent) -> EventOutcome:
@@ -123,30 +137,37 @@ def register_workflows(
 
     @DBOS.workflow(name="sheriff.scan_tick")
     def scan_tick(scheduled_at: datetime, context: Any) -> None:
-        _enqueue_per_repo("scan", scheduled_scan, scheduled_at, context)
+        _enqueue_per_repo("scan", scheduled_scan, scheduled_at, context, discovery.repositories)
 
     @DBOS.workflow(name="sheriff.reconcile_tick")
     def reconcile_tick(scheduled_at: datetime, context: Any) -> None:
-        _enqueue_per_repo("reconcile", scheduled_reconcile, scheduled_at, context)
+        discovery.queue_daily_sync(scheduled_at)
+        repositories = discovery.repositories
+        _enqueue_per_repo("reconcile", scheduled_reconcile, scheduled_at, context, repositories)
 
-    return Workflows(process_event, scan_tick, reconcile_tick)
+    return Workflows(process_event, scan_tick, reconcile_tick, discovery=discovery)
 
 
 def _enqueue_per_repo(
-    kind: str, workflow: Callable[[str], str], scheduled_at: datetime, context: Any
+    kind: str,
+    workflow: Callable[[str], str],
+    scheduled_at: datetime,
+    context: Any,
+    repositories: Repositories,
 ) -> int:
-    """Queue this slot's work for each repository (one workflow id per repo and slot, so
-    every tick of the slot, on every process, queues it once)."""
+    """Queue this slot's work for each repository, configured or installed (one workflow
+    id per repo and slot, so every tick of the slot, on every process, queues it once)."""
     if not isinstance(context, ScheduleContext):
         return 0
     slot = slot_of(scheduled_at.astimezone(UTC), context.interval_seconds)
-    for repo in context.repos:
+    repos = repositories(tuple(context.repos))
+    for repo in repos:
         with (
             SetWorkflowID(slot_workflow_id(kind, repo, slot)),
             SetEnqueueOptions(queue_partition_key=repo),
         ):
             DBOS.enqueue_workflow(EVENTS_QUEUE, workflow, repo)
-    return len(context.repos)
+    return len(repos)
 
 
 def _retrying(pauses: tuple[float, ...], call: Callable[[], T]) -> T:

@@ -20,6 +20,7 @@ and ``pagination``; errors: ``sheriff.errors.GitHubError`` and its subclasses (4
 from sheriff.adapters.github.conditional import MemoryValidators, ValidatorStore
 from sheriff.adapters.github.forge import GitHubForge
 from sheriff.adapters.github.git_credentials import GitCredentials
+from sheriff.adapters.github.installations import GitHubAppInstallations
 from sheriff.adapters.github.retrying import Retrier, WaitNotice
 from sheriff.adapters.github.settings import (
     DEFAULT_API_URL,
@@ -35,6 +36,7 @@ __all__ = [
     "AppCredentials",
     "Credentials",
     "GitCredentials",
+    "GitHubAppInstallations",
     "GitHubForge",
     "GitHubSettings",
     "MemoryValidators",

@@ -32,12 +32,17 @@ class GitHubSession:
         credentials: Credentials | None,
         repo: str,
         retrier: Retrier,
+        *,
+        as_app: bool = False,
     ) -> None:
-        """``repo`` is where a GitHub App's installation is looked up when no id is given."""
+        """``repo`` is where a GitHub App's installation is looked up when no id is given;
+        ``as_app``: a GitHub App's requests are signed with its JWT, as the App itself
+        (``/app/...`` endpoints), not as one of its installations."""
         self._settings = settings
         self._credentials = credentials
         self._repo = repo
         self._retrier = retrier
+        self._as_app = as_app
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
 
@@ -114,7 +119,8 @@ class GitHubSession:
     def _ready_client(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
-                self._client = self._new_client(self._installation_id())
+                installation = None if self._as_app else self._installation_id()
+                self._client = self._new_client(installation)
             return self._client
 
     def _new_client(self, installation_id: int | None) -> httpx.Client:

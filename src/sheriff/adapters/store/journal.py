@@ -44,10 +44,15 @@ class Journal:
         limit: int = 1000,
         *,
         action: str | None = None,
+        after: int | None = None,
     ) -> list[AuditEntry]:
-        """Events in the order they were logged, oldest first (the last ``limit`` of them),
-        of one repository, fingerprint or action when given."""
-        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        """Events in the order they were logged, oldest first (the last ``limit`` of them,
+        or with ``after`` the first ``limit`` logged after that sequence), of one
+        repository, fingerprint or action when given."""
+        if after is None:
+            query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        else:
+            query = select(AuditRow).where(AuditRow.id > after).order_by(AuditRow.id).limit(limit)
         if repo is not None:
             query = query.where(AuditRow.repo == repo)
         if fingerprint is not None:
@@ -55,7 +60,7 @@ class Journal:
         if action is not None:
             query = query.where(AuditRow.action == action)
         rows = self._db.run(lambda session: list(session.execute(query).scalars()))
-        return [audit_entry(row) for row in reversed(rows)]
+        return [audit_entry(row) for row in (rows if after is not None else reversed(rows))]
 
     def record_cost(self, cost: CostRecord) -> None:
         """Add a cost; one whose ``request_id`` is already recorded is not added again."""

@@ -12,11 +12,12 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
-from sheriff.adapters.store import schema_cases, schema_runs
+from sheriff.adapters.store import schema_cases, schema_installations, schema_runs
 from sheriff.adapters.store.schema_base import MYSQL_FAMILY, Base, UtcDateTime
 
 VERSION_TABLE = "sheriff_alembic_version"
-TABLE_MODULES = (schema_runs, schema_cases)  # imported so that every table is in metadata
+# imported so that every table is in metadata
+TABLE_MODULES = (schema_runs, schema_cases, schema_installations)
 
 
 def target_metadata() -> MetaData:

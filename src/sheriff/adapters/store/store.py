@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sheriff.adapters.store.cases import Cases
 from sheriff.adapters.store.database import Database, utc_now
+from sheriff.adapters.store.installations import Installations
 from sheriff.adapters.store.issue_links import IssueLinks
 from sheriff.adapters.store.journal import Journal
 from sheriff.adapters.store.migrate import check_database, upgrade_database
@@ -21,7 +22,15 @@ from sheriff.app import ports
 
 
 class Store(
-    RunHistory, Occurrences, OccurrenceDetails, ResultHistory, Cases, IssueLinks, ScanState, Journal
+    RunHistory,
+    Occurrences,
+    OccurrenceDetails,
+    ResultHistory,
+    Cases,
+    IssueLinks,
+    ScanState,
+    Journal,
+    Installations,
 ):
     """Sheriff's database. Every method is one transaction, idempotent on natural keys."""
 

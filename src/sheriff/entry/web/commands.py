@@ -30,8 +30,17 @@ def serve(  # noqa: PLR0917 - typer options are parameters
         bool,
         typer.Option(
             "--workers/--no-workers",
-            help="Process events in this process (default), or only queue them for "
-            "`sheriff worker` processes sharing a PostgreSQL engine database.",
+            help="Process events here (default), or only queue them for `sheriff worker` "
+            "processes sharing a PostgreSQL engine database.",
+        ),
+    ] = True,
+    worker_process: Annotated[
+        bool,
+        typer.Option(
+            "--worker-process/--in-process",
+            help="Process events in a child process that this one starts and watches "
+            "(default: acknowledgements stay fast while events are processed), or in "
+            "threads of this very process.",
         ),
     ] = True,
     db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
@@ -56,10 +65,16 @@ def serve(  # noqa: PLR0917 - typer options are parameters
         if not workers:
             wiring.require_shared_engine(engine_url, "sheriff serve --no-workers")
         wiring.configure_logging()
-        with wiring.running_service(
-            settings, engine_url, process_queues=workers, receive=True
-        ) as service:
-            app = wiring.build_app(settings, service, secret)
+        in_threads = workers and not worker_process
+        with (
+            wiring.running_service(
+                settings, engine_url, process_queues=in_threads, receive=True
+            ) as service,
+            wiring.running_worker_child(
+                settings, service, config, enabled=workers and worker_process
+            ) as child,
+        ):
+            app = wiring.build_app(settings, service, secret, child)
             wiring.freeze_startup_heap()
             wiring.run_http(app, host, port)
     except SheriffError as error:
@@ -80,6 +95,8 @@ def worker(  # noqa: PLR0917 - typer options are parameters
     db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
     engine_db: Annotated[str | None, typer.Option(help=ENGINE_DB_HELP)] = None,
     config: Annotated[Path | None, typer.Option(help=CONFIG_HELP)] = None,
+    serve_child: Annotated[int | None, typer.Option(hidden=True)] = None,
+    metrics_socket: Annotated[str | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Work the queue that `sheriff serve --no-workers` fills, beside other workers.
 
@@ -87,6 +104,10 @@ def worker(  # noqa: PLR0917 - typer options are parameters
     unfinished events resumed by the others. Exit 0 on SIGINT/SIGTERM, 1 when the store or
     the engine database fails, 2 for invalid settings.
     """
+    if serve_child is not None:  # first: yield the CPU to the web tier from the start
+        from sheriff.entry.web.worker_child import bind_to_parent
+
+        bind_to_parent(serve_child)
     from sheriff.config import load_settings
     from sheriff.entry.dashboard.access import require_dashboard_access
     from sheriff.entry.web import service as wiring
@@ -102,13 +123,17 @@ def worker(  # noqa: PLR0917 - typer options are parameters
         if port is not None:
             require_dashboard_access(settings, host)
         engine_url = wiring.engine_url_of(settings)
-        wiring.require_shared_engine(engine_url, "sheriff worker")
+        if serve_child is None:
+            wiring.require_shared_engine(engine_url, "sheriff worker")
+        else:  # started by `sheriff serve` on its own machine: SQLite can be shared
+            settings = settings.model_copy(update={"dashboard": False})
         wiring.configure_logging()
         with wiring.running_service(settings, engine_url, process_queues=True) as service:
-            if port is None:
+            if port is None and metrics_socket is None:
                 wiring.wait_for_stop_signal()
             else:
-                wiring.run_http(wiring.build_app(settings, service, None), host, port)
+                app = wiring.build_app(settings, service, None)
+                wiring.run_http(app, host, port or 0, uds=metrics_socket)
     except SheriffError as error:
         raise _fail(error) from error
 

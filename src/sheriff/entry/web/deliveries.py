@@ -7,6 +7,7 @@ from typing import Any
 
 from sheriff.adapters.github.payloads import run_from
 from sheriff.app.webhook_events import EventText, WebhookEvent
+from sheriff.core.installations import InstallationChange
 from sheriff.errors import GitHubRequestError
 
 DELIVERY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
@@ -44,7 +45,31 @@ def read_event(name: str, delivery_id: str, payload: Any, received_at: float) ->
         if name in SUBJECT_KEYS
         else None,
         text=_text_of(name, payload),
+        installation=_installation_change_of(name, payload),
     )
+
+
+def _installation_change_of(name: str, payload: dict[str, Any]) -> InstallationChange | None:
+    """The repositories an ``installation`` (``repositories``, on created) or
+    ``installation_repositories`` (``repositories_added`` / ``_removed``) event names."""
+    if name not in ("installation", "installation_repositories"):
+        return None
+    installation = _object(payload, "installation")
+    added_key = "repositories" if name == "installation" else "repositories_added"
+    return InstallationChange(
+        account=_text(_object(installation, "account"), "login"),
+        repos_added=_repo_names(payload.get(added_key)),
+        repos_removed=_repo_names(payload.get("repositories_removed")),
+        repository_selection=_text(payload, "repository_selection")
+        or _text(installation, "repository_selection"),
+    )
+
+
+def _repo_names(items: Any) -> tuple[str, ...]:
+    if not isinstance(items, list):
+        return ()
+    names = (_text(item, "full_name") for item in items if isinstance(item, dict))
+    return tuple(name for name in names if name and "/" in name)
 
 
 # Where each event keeps the text a person wrote: (object, MentionSource value).

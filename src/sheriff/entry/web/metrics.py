@@ -85,7 +85,14 @@ class ServiceMetrics:
             self._failed[event] += 1
             self._processing.observe(seconds)
 
-    def render(self, queue_depth: int | None, inbox: InboxGauges | None = None) -> str:
+    def render(
+        self,
+        queue_depth: int | None,
+        inbox: InboxGauges | None = None,
+        processing: list[str] | None = None,
+    ) -> str:
+        """``processing``: the processing families of the process that runs the events
+        (``sheriff serve``'s worker process), instead of this process's own."""
         with self._lock:
             lines = _counter_lines(
                 "sheriff_webhook_deliveries_total",
@@ -95,21 +102,7 @@ class ServiceMetrics:
             lines += _histogram_lines(
                 "sheriff_webhook_ack_seconds", "Time to answer a delivery.", self._ack
             )
-            lines += _counter_lines(
-                "sheriff_events_processed_total",
-                "Events this process finished, by event and route.",
-                {_labels(event=e, route=r): n for (e, r), n in self._processed.items()},
-            )
-            lines += _counter_lines(
-                "sheriff_events_failed_total",
-                "Events this process gave up on, by event.",
-                {_labels(event=e): n for e, n in self._failed.items()},
-            )
-            lines += _histogram_lines(
-                "sheriff_event_processing_seconds",
-                "From receipt to done, queueing included.",
-                self._processing,
-            )
+            lines += self._processing_lines() if processing is None else processing
         if queue_depth is not None:
             lines += [
                 "# HELP sheriff_queue_depth Events queued or running, across all processes.",
@@ -119,6 +112,45 @@ class ServiceMetrics:
         if inbox is not None:
             lines += _inbox_lines(inbox)
         return "\n".join(lines) + "\n"
+
+    def _processing_lines(self) -> list[str]:
+        lines = _counter_lines(
+            "sheriff_events_processed_total",
+            "Events this process finished, by event and route.",
+            {_labels(event=e, route=r): n for (e, r), n in self._processed.items()},
+        )
+        lines += _counter_lines(
+            "sheriff_events_failed_total",
+            "Events this process gave up on, by event.",
+            {_labels(event=e): n for e, n in self._failed.items()},
+        )
+        return lines + _histogram_lines(
+            "sheriff_event_processing_seconds",
+            "From receipt to done, queueing included.",
+            self._processing,
+        )
+
+
+PROCESSING_FAMILIES = (
+    "sheriff_events_processed_total",
+    "sheriff_events_failed_total",
+    "sheriff_event_processing_seconds",
+)
+
+
+def processing_families(page: str) -> list[str]:
+    """The lines of the processing families in another process's ``/metrics`` page."""
+    return [line for line in page.splitlines() if _family_of(line) in PROCESSING_FAMILIES]
+
+
+def _family_of(line: str) -> str:
+    if line.startswith(("# HELP ", "# TYPE ")):
+        return line.split(" ", 3)[2]
+    name = line.split("{", 1)[0].split(" ", 1)[0]
+    for suffix in ("_bucket", "_sum", "_count"):
+        if name.endswith(suffix) and name.removesuffix(suffix) in PROCESSING_FAMILIES:
+            return name.removesuffix(suffix)
+    return name
 
 
 def _inbox_lines(inbox: InboxGauges) -> list[str]:

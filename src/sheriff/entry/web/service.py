@@ -9,9 +9,10 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheriff.config import Settings
@@ -28,10 +29,12 @@ if TYPE_CHECKING:
     from sheriff.app.event_service import ForgeOpener, RunFollowUp
     from sheriff.app.forge import Forge, WorkflowRun
     from sheriff.app.llm import LLM
+    from sheriff.app.notify_relay import AuditRelay
     from sheriff.app.ports import LogReader
     from sheriff.core.notify import CodeOwners
     from sheriff.entry.web.metrics import ServiceMetrics
     from sheriff.entry.web.receiving import WebhookInbox
+    from sheriff.entry.web.worker_child import WorkerChild
 
 ENGINE_FILE = "sheriff-engine.sqlite"
 SECRET_HINT = (
@@ -89,6 +92,7 @@ def engine_settings_of(settings: Settings, url: str, *, process_queues: bool) ->
         scan_interval_seconds=settings.scan_interval_seconds,
         reconcile_interval_seconds=settings.reconcile_interval_seconds,
         watched_repos=settings.watched_repos,
+        retention_seconds=settings.engine_retention_days * 86400.0,
     )
 
 
@@ -100,6 +104,7 @@ def service_work(settings: Settings, store: Store) -> ServiceWork:
     from sheriff.app.scan import ScanRequest
     from sheriff.entry import reconcile_command as lifecycle
     from sheriff.entry import scan_command as wiring
+    from sheriff.entry.web.discovery import repository_discovery
 
     request = ScanRequest(
         data_dir=wiring.data_dir_of(settings),
@@ -135,9 +140,10 @@ def service_work(settings: Settings, store: Store) -> ServiceWork:
         reconciler,
         settings.bot_login,
         mentions=assistant_of(settings, store, open_forge, llm, mirrors),
-        after_event=slack_relay(settings, store),
+        installations=(discovery := repository_discovery(settings, store)),
     )
-    return ServiceWork(events, scans, reconciler)
+    relay = notice_relay(settings, store)
+    return ServiceWork(events, scans, reconciler, relay=relay, discovery=discovery)
 
 
 def assistant_of(
@@ -157,16 +163,16 @@ def assistant_of(
     return AssistantResponder(options, open_forge, store, llm=llm, mirrors=mirrors)
 
 
-def slack_relay(settings: Settings, store: Store) -> Callable[[], object] | None:
-    """After each event, send the notices of the new audit entries (new cases, state
-    changes, errors) to Slack; None when no Slack token is configured."""
+def notice_relay(settings: Settings, store: Store) -> AuditRelay | None:
+    """The relay the engine runs every minute: the notices of the new audit entries (new
+    cases, state changes, errors) to Slack; None when no Slack token is configured."""
     from sheriff.adapters.slack import SlackNotifier
 
     notifier = SlackNotifier.from_settings(settings)
     if notifier is None:
         return None
     from sheriff.app.notify import Notifications, read_codeowners
-    from sheriff.app.notify_relay import relay_audit_notices
+    from sheriff.app.notify_relay import AuditRelay
     from sheriff.entry import scan_command as wiring
 
     notifications = Notifications(notifier, settings.notify_routes, store)
@@ -175,7 +181,7 @@ def slack_relay(settings: Settings, store: Store) -> Callable[[], object] | None
         with wiring.open_forge(settings, repo, store) as forge:
             return read_codeowners(forge)
 
-    return lambda: relay_audit_notices(store, notifications, codeowners_of=owners_of)
+    return AuditRelay(store, notifications, owners_of)
 
 
 def pull_request_reporter(
@@ -220,12 +226,46 @@ def running_service(
         store.close()
 
 
-def build_app(settings: Settings, service: Service, secret: bytes | None) -> FastAPI:
+@contextmanager
+def running_worker_child(
+    settings: Settings, service: Service, config: Path | None, *, enabled: bool
+) -> Iterator[WorkerChild | None]:
+    """``sheriff serve``'s worker process, started and watched (stopped when the block
+    ends); None when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    from sheriff.entry.web.worker_child import WorkerChild, WorkerChildOptions
+
+    engine = service.engine.settings
+    options = WorkerChildOptions(
+        executor_id=f"{engine.executor_id}-worker",
+        engine_url=engine.system_database_url,
+        application_version=service.engine.application_version,
+        db_url=settings.db_url,
+        config=config,
+        stop_grace_seconds=engine.shutdown_grace_seconds + 10,
+    )
+    child = WorkerChild(options)
+    child.start()
+    try:
+        yield child
+    finally:
+        child.stop()
+
+
+def build_app(
+    settings: Settings,
+    service: Service,
+    secret: bytes | None,
+    worker: WorkerChild | None = None,
+) -> FastAPI:
     """``secret``: serve ``POST /webhook`` (the service must have been started with its
-    inbox); None: health and metrics only (a worker)."""
+    inbox); None: health and metrics only (a worker). The dashboard too, if configured.
+    ``worker``: the process that runs the events, watched by health and metrics."""
     from sheriff.entry.web.intake import WebhookIntake, accept_into
     from sheriff.entry.web.receiving import inbox_probe
-    from sheriff.entry.web.web_app import EngineProbe, build_web_app
+    from sheriff.entry.web.web_app import EngineProbe, WorkerProbe, build_web_app
 
     engine, receiving = service.engine, service.inbox
     intake = None
@@ -240,6 +280,7 @@ def build_app(settings: Settings, service: Service, secret: bytes | None) -> Fas
         engine.healthy,
         engine.queue_depth,
         None if receiving is None else inbox_probe(receiving),
+        None if worker is None else WorkerProbe(worker.pid, worker.problem, worker.metrics_text),
     )
     app = build_web_app(intake, service.metrics, probe)
     if settings.dashboard:
@@ -261,8 +302,9 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def run_http(app: FastAPI, host: str, port: int) -> None:
-    """Serve until SIGINT/SIGTERM, then return (so the engine and store close cleanly).
+def run_http(app: FastAPI, host: str, port: int, uds: str | None = None) -> None:
+    """Serve until SIGINT/SIGTERM, then return (so the engine and store close cleanly);
+    on the Unix socket ``uds`` instead of ``host:port`` when given.
 
     uvicorn stops gracefully on those signals and then raises the signal again for the
     handler it found installed; a no-op handler here keeps that from killing the process
@@ -273,12 +315,14 @@ def run_http(app: FastAPI, host: str, port: int) -> None:
         app,
         host=host,
         port=port,
+        uds=uds,
         log_level="warning",
         access_log=False,
         lifespan="off",
         timeout_keep_alive=30,
     )
-    logging.getLogger("sheriff").info("listening on http://%s:%d", host, port)
+    where = uds or f"http://{host}:{port}"
+    logging.getLogger("sheriff").info("listening on %s", where)
     previous = {number: signal.signal(number, _note_stop) for number in STOP_SIGNALS}
     try:
         uvicorn.Server(config).run()

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from sheriff import __version__
 from sheriff.entry.web.intake import WebhookIntake, receive_delivery
-from sheriff.entry.web.metrics import InboxGauges, ServiceMetrics
+from sheriff.entry.web.metrics import InboxGauges, ServiceMetrics, processing_families
 from sheriff.errors import EngineError
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
@@ -27,13 +27,24 @@ class InboxProbe:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerProbe:
+    """What the health and metrics endpoints ask ``sheriff serve``'s worker process."""
+
+    pid: Callable[[], int | None]
+    problem: Callable[[], str | None]  # why it is not running, if it is not
+    metrics_page: Callable[[], str | None]  # its /metrics page, None while unreadable
+
+
+@dataclass(frozen=True, slots=True)
 class EngineProbe:
-    """What the health and metrics endpoints ask the engine (and the inbox, if any)."""
+    """What the health and metrics endpoints ask the engine (and the inbox and the worker
+    process, where there are)."""
 
     executor_id: str
     healthy: Callable[[], bool]
     queue_depth: Callable[[], int]
     inbox: InboxProbe | None = None
+    worker: WorkerProbe | None = None
 
 
 def build_web_app(
@@ -55,9 +66,14 @@ def build_web_app(
     @app.get("/healthz")
     def healthz() -> JSONResponse:
         problem = _problem(probe)
-        body = {"status": "ok" if problem is None else "unhealthy", "executor": probe.executor_id}
+        body: dict[str, object] = {
+            "status": "ok" if problem is None else "unhealthy",
+            "executor": probe.executor_id,
+        }
         if problem is not None:
             body["problem"] = problem
+        if probe.worker is not None:
+            body["worker_pid"] = probe.worker.pid()
         return JSONResponse(body, status_code=200 if problem is None else 503)
 
     @app.get("/metrics")
@@ -66,7 +82,7 @@ def build_web_app(
             depth: int | None = probe.queue_depth()
         except EngineError:
             depth = None  # the engine database is away; /healthz says so
-        text = metrics.render(depth, _inbox_gauges(probe.inbox))
+        text = metrics.render(depth, _inbox_gauges(probe.inbox), _processing(probe.worker))
         return PlainTextResponse(text, media_type=PROMETHEUS_TEXT)
 
     return app
@@ -75,6 +91,8 @@ def build_web_app(
 def _problem(probe: EngineProbe) -> str | None:
     if not probe.healthy():
         return "the engine database has not answered the heartbeat lately"
+    if probe.worker is not None and (stopped := probe.worker.problem()) is not None:
+        return stopped
     if probe.inbox is None:
         return None
     try:
@@ -90,3 +108,12 @@ def _inbox_gauges(inbox: InboxProbe | None) -> InboxGauges | None:
         return inbox.gauges()
     except EngineError:
         return None  # the inbox cannot be read; /healthz says so
+
+
+def _processing(worker: WorkerProbe | None) -> list[str] | None:
+    """The worker process's processing metrics (none while it cannot be read: a gap in
+    the series rather than counters falling to zero); None: this process's own."""
+    if worker is None:
+        return None
+    page = worker.metrics_page()
+    return [] if page is None else processing_families(page)

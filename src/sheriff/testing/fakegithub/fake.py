@@ -201,6 +201,27 @@ class FakeGitHub(PullRequestControls):
                 installation_id, app_id, slug, {r.lower() for r in repos}, public_key_pem
             )
 
+    def change_installation(
+        self,
+        installation_id: int,
+        *,
+        repos: Sequence[str] | None = None,
+        suspended: bool | None = None,
+        uninstalled: bool = False,
+    ) -> None:
+        """Change an App installation's repositories, suspend or unsuspend it, or remove
+        it (``uninstalled``); its tokens stop working when it is removed."""
+        with self.world.lock:
+            installation = self.world.app_installations[installation_id]
+            if repos is not None:
+                installation.repos = {r.lower() for r in repos}
+            if suspended is not None:
+                installation.suspended_at = self.world.clock() if suspended else None
+            if uninstalled:
+                del self.world.app_installations[installation_id]
+                for token in installation.tokens:
+                    self._tokens.pop(token, None)
+
     def put_file(self, repo: str, path: str, content: bytes | str) -> None:
         """Commit a file to the default branch (the repository's ``updated_at`` moves);
         a real commit when a git repository backs ``repo``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sheriff.testing.fakegithub import (
+    routes_app_installations,
     routes_apps,
     routes_checks,
     routes_downloads,
@@ -24,6 +25,7 @@ def build_router() -> Router:
         [
             *routes_meta.ROUTES,
             *routes_apps.ROUTES,
+            *routes_app_installations.ROUTES,
             *routes_runs.ROUTES,
             *routes_jobs.ROUTES,
             *routes_downloads.ROUTES,

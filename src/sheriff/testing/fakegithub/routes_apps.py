@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 
@@ -32,13 +32,18 @@ class AppInstallation:
     repos: set[str]
     public_key_pem: str | None = None
     tokens: list[str] = field(default_factory=list)
+    suspended_at: datetime | None = None
+
+    @property
+    def account(self) -> str:
+        return sorted(self.repos)[0].split("/", 1)[0] if self.repos else self.slug
 
     @property
     def bot_login(self) -> str:
         return f"{self.slug}[bot]"
 
 
-def _app_id_from_jwt(request: Request, world: World) -> int:
+def app_id_from_jwt(request: Request, world: World) -> int:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or token.count(".") != 2:
         raise ApiError(401, "A JSON web token could not be decoded")
@@ -64,11 +69,11 @@ def _app_id_from_jwt(request: Request, world: World) -> int:
     resource="app",
 )
 def get_repo_installation(request: Request, world: World, params: dict[str, str]) -> Reply:
-    app_id = _app_id_from_jwt(request, world)
+    app_id = app_id_from_jwt(request, world)
     full_name = f"{params['owner']}/{params['repo']}"
     for installation in world.app_installations.values():
         if installation.app_id == app_id and full_name.lower() in installation.repos:
-            return Reply(_installation_payload(installation, request, world))
+            return Reply(installation_payload(installation, request, world))
     raise ApiError(404, "Not Found")
 
 
@@ -80,10 +85,12 @@ def get_repo_installation(request: Request, world: World, params: dict[str, str]
     resource="app",
 )
 def create_installation_token(request: Request, world: World, params: dict[str, str]) -> Reply:
-    app_id = _app_id_from_jwt(request, world)
+    app_id = app_id_from_jwt(request, world)
     installation = world.app_installations.get(int(params["installation_id"]))
     if installation is None or installation.app_id != app_id:
         raise ApiError(404, "Not Found")
+    if installation.suspended_at is not None:
+        raise ApiError(403, "This installation has been suspended")
     token = f"ghs_{secrets.token_hex(18)}"
     installation.tokens.append(token)
     world.tokens[token] = installation.bot_login
@@ -98,7 +105,7 @@ def create_installation_token(request: Request, world: World, params: dict[str, 
 
 @route("GET", "/app", "apps/get-authenticated", "apps/apps#get-the-authenticated-app", "app")
 def get_authenticated_app(request: Request, world: World, params: dict[str, str]) -> Reply:
-    app_id = _app_id_from_jwt(request, world)
+    app_id = app_id_from_jwt(request, world)
     known = [i for i in world.app_installations.values() if i.app_id == app_id]
     if not known:
         raise ApiError(404, "Not Found")
@@ -124,8 +131,8 @@ def get_authenticated_app(request: Request, world: World, params: dict[str, str]
     return Reply(payload)
 
 
-def _installation_payload(installation: AppInstallation, request: Request, world: World) -> JSON:
-    owner = sorted(installation.repos)[0].split("/", 1)[0]
+def installation_payload(installation: AppInstallation, request: Request, world: World) -> JSON:
+    owner = installation.account
     base = request.urls.api_url(f"app/installations/{installation.installation_id}")
     created = iso(world.clock().replace(year=2024, month=1, day=1))
     return {
@@ -146,8 +153,8 @@ def _installation_payload(installation: AppInstallation, request: Request, world
         "single_file_name": None,
         "has_multiple_single_files": False,
         "single_file_paths": [],
-        "suspended_by": None,
-        "suspended_at": None,
+        "suspended_by": user_payload(owner, request.urls) if installation.suspended_at else None,
+        "suspended_at": iso(installation.suspended_at) if installation.suspended_at else None,
     }
 
 
