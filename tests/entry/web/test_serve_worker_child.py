@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,3 +155,35 @@ def test_the_worker_process_gets_urls_and_version_in_its_environment_not_its_com
         assert environment["DBOS__APPVERSION"] == "abc123"  # takes what the server queues
     finally:
         child.stop()
+
+
+class ShortLivedChild(WorkerChild):
+    """A worker process that exits at once with code 3 (as a crashing worker would)."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", "raise SystemExit(3)"]
+
+
+def short_lived_child() -> ShortLivedChild:
+    options = WorkerChildOptions("host-1-worker", "sqlite:///unused", "v1")
+    return ShortLivedChild(options)
+
+
+def test_a_worker_process_that_exits_is_started_again_after_a_pause() -> None:
+    child = short_lived_child()
+    child.start()
+    try:
+        wait_until(lambda: child.restarts >= 2, seconds=15, what="two restarts")
+    finally:
+        child.stop()
+
+
+def test_stopping_during_the_pause_before_a_restart_starts_nothing() -> None:
+    child = short_lived_child()
+    child.start()
+    wait_until(lambda: child.pid() is None, seconds=10, what="the child to exit")
+    started = time.monotonic()
+    child.stop()  # the supervisor is waiting out its first pause (1 s)
+    assert time.monotonic() - started < 5
+    assert child.restarts == 0
+    assert child.pid() is None

@@ -124,8 +124,8 @@ class WorkerChild:
     def stop(self) -> None:
         """Ask the child to stop (SIGTERM: running events may finish within the grace
         period, the rest is resumed at the next start), then kill it if it has not."""
-        self._stopping.set()
-        with self._lock:
+        with self._lock:  # no start can slip in between: _spawn checks under this lock
+            self._stopping.set()
             process = self._process
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -142,9 +142,11 @@ class WorkerChild:
             self._folder.rmdir()
 
     def _spawn(self) -> None:
-        # Its output goes where ours goes.
-        process = subprocess.Popen(self.command(), env=self.environment())
+        """Start the child (its output goes where ours goes), unless stopping."""
         with self._lock:
+            if self._stopping.is_set():
+                return
+            process = subprocess.Popen(self.command(), env=self.environment())
             self._process = process
         log.info("worker process %d started as %s", process.pid, self.options.executor_id)
 
@@ -165,7 +167,7 @@ class WorkerChild:
             if self._stopping.wait(pause):
                 return
             self.restarts += 1
-            self._spawn()
+            self._spawn()  # declined once stop has begun: the next wait then returns at once
 
 
 def bind_to_parent(parent_pid: int) -> None:
