@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from sheriff.testing.fakegithub import FakeGitHub
@@ -37,6 +38,12 @@ def app_env(folder: Path, fake: FakeGitHub) -> dict[str, str]:
     }
 
 
+def worker_started(url: str) -> bool:
+    """The worker process answers: its engine has started (it serves metrics after)."""
+    page = httpx.get(f"{url}/metrics", timeout=5).text
+    return "sheriff_events_processed_total" in page
+
+
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
     yield from fake_github(tmp_path)
@@ -50,6 +57,9 @@ def test_serve_lists_the_installed_repositories_and_follows_installation_webhook
     with world.sheriff("serve", **app_env(tmp_path, fake)) as server:
         assert server.url
         wait_until(lambda: installed(world) == (REPO, "acme/lib"), what="the resync")
+        # GitHub's own list changes with each delivery, so a resync agrees with them.
+        fake.add_repo("acme/new")
+        fake.change_installation(INSTALLATION, repos=[REPO, "acme/lib", "acme/new"])
         payload = installation_payload(
             "added",
             INSTALLATION,
@@ -63,6 +73,7 @@ def test_serve_lists_the_installed_repositories_and_follows_installation_webhook
         )
         assert (answer.status_code, answer.json()["result"]) == (202, "queued")
         wait_until(lambda: "acme/new" in installed(world), what="the added repository")
+        fake.change_installation(INSTALLATION, repos=[REPO, "acme/new"])
         removed = installation_payload(
             "removed",
             INSTALLATION,
@@ -78,7 +89,8 @@ def test_serve_lists_the_installed_repositories_and_follows_installation_webhook
 def test_serve_with_discovery_off_lists_nothing(tmp_path: Path, fake: FakeGitHub) -> None:
     world = sqlite_world(tmp_path, fake)
     env = app_env(tmp_path, fake)
-    with world.sheriff("serve", SHERIFF_DISCOVER_INSTALLED_REPOS="false", **env):
-        time.sleep(2.0)  # well past the start, when a resync would have been queued
+    with world.sheriff("serve", SHERIFF_DISCOVER_INSTALLED_REPOS="false", **env) as server:
+        wait_until(lambda: worker_started(server.url or ""), what="the worker process")
+        time.sleep(2.0)  # well past its start, when a resync would have been queued
     assert installed(world) == ()
     assert fake.request_count("apps/list-installations") == 0

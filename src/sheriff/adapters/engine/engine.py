@@ -114,9 +114,12 @@ class DurableEngine:
         log.info("durable engine started as executor %s", settings.executor_id)
 
     def _queue_installation_sync(self) -> None:
-        """Resynchronise the App's installed repositories from GitHub soon after start."""
+        """Resynchronise the App's installed repositories from GitHub soon after a worker
+        starts. Only processes that work the queue ask: ``sheriff serve`` and the worker
+        process it starts a second later could fall in two start windows and resync
+        twice."""
         discovery = self._workflows.discovery if self._workflows is not None else None
-        if discovery is not None:
+        if discovery is not None and self.settings.process_queues:
             discovery.queue_start_sync(datetime.now(UTC))
 
     def _schedules(self, workflows: Workflows) -> list[ScheduleInput]:
