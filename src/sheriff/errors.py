@@ -199,3 +199,13 @@ class NotifyAuthError(NotifyError):
 
 class NotifyUnavailableError(NotifyError):
     """Slack could not be reached or kept failing (network, 5xx, rate limit)."""
+
+
+RETRYABLE_ERRORS: tuple[type[SheriffError], ...] = (
+    GitHubUnavailableError,
+    RateLimitedError,
+    StoreLockedError,
+    StoreUnavailableError,
+)
+"""Failures worth trying again after a pause (GitHub down or rate limited, the store
+locked or away): a worker retries the work; anything else is not fixed by waiting."""

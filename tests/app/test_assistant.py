@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sheriff.adapters.github import GitHubForge, GitHubSettings, TokenCredentials
+from sheriff.adapters.github import GitHubForge, GitHubSettings, RetryPolicy, TokenCredentials
 from sheriff.app.assistant import AssistantOptions, Mention, MentionStatus, handle_mention
 from sheriff.app.llm import READ_ONLY_TOOLS
 from sheriff.core.assistant import MentionSource, Stage, stage_of
 from sheriff.core.issues.markers import comment_key_of
-from sheriff.errors import GitHubNotFoundError, InputError
+from sheriff.errors import GitHubUnavailableError, InputError
 from sheriff.testing.flaky_project import TEST_FILE
 from sheriff.testing.scripted_llm import Call, Finish, FixScript, answering_badly
 from tests.app.assistant_world import (
@@ -88,8 +88,9 @@ def test_a_redelivered_mention_is_not_answered_twice(world: AssistantWorld) -> N
 
 def test_a_progress_comment_left_working_is_taken_over(world: AssistantWorld) -> None:
     mention = world.mention_of(world.comment(MAINTAINER, WHY))
-    world.fake.fail_next(r"/repos/acme/shop/issues/\d+$", status=404, count=1)
-    with pytest.raises(GitHubNotFoundError, match="not found"):
+    attempts = RetryPolicy().max_retries + 1  # every attempt of one request: it gives up
+    world.fake.fail_next(r"/repos/acme/shop/issues/\d+$", status=503, count=attempts)
+    with pytest.raises(GitHubUnavailableError):  # worth a retry: the worker tries again
         world.handle(mention)
     [left] = world.sheriff_comments()
     assert stage_of(left.body) is Stage.WORKING
@@ -98,6 +99,22 @@ def test_a_progress_comment_left_working_is_taken_over(world: AssistantWorld) ->
     [answer] = world.sheriff_comments()
     assert answer.id == left.id
     assert stage_of(answer.body) is Stage.DONE
+
+
+def test_an_error_waiting_will_not_fix_finishes_the_comment_with_the_reason(
+    world: AssistantWorld,
+) -> None:
+    mention = world.mention_of(world.comment(MAINTAINER, WHY))
+    world.fake.fail_next(r"/repos/acme/shop/issues/\d+$", status=404, count=1)
+    outcome = world.handle(mention)  # no exception: the event goes on to its reconcile
+    assert outcome.status is MentionStatus.FAILED
+    [answer] = world.sheriff_comments()
+    assert stage_of(answer.body) is Stage.DONE  # not left saying "working" for ever
+    assert "I could not finish this:" in answer.body
+    assert "not found" in answer.body
+    assert "assistant.failed" in world.audit_actions()
+    again = world.handle(mention)
+    assert again.status is MentionStatus.ALREADY_ANSWERED
 
 
 @pytest.mark.parametrize("login", [OUTSIDER, TRIAGER, "stranger"])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sheriff.app.assistant_answers import answer_mention
+from sheriff.app.assistant_answers import answer_mention, failed_answer
 from sheriff.app.assistant_code import RepositoryCode
 from sheriff.app.assistant_context import MentionRun
 from sheriff.app.assistant_progress import ProgressComment
@@ -48,7 +48,7 @@ from sheriff.core.assistant import (
     may_trigger,
     parse_request,
 )
-from sheriff.errors import InputError
+from sheriff.errors import RETRYABLE_ERRORS, InputError, SheriffError
 
 __all__ = [
     "ASSISTANT_ACTOR",
@@ -126,7 +126,12 @@ def _answer(run: MentionRun) -> MentionOutcome:
     progress = ProgressComment.open(forge, mention, run.ask, run.options.own_login)
     if progress is None:
         return MentionOutcome(MentionStatus.ALREADY_ANSWERED, "answered before")
-    answered = answer_mention(run, progress)
+    try:
+        answered = answer_mention(run, progress)
+    except RETRYABLE_ERRORS:
+        raise  # the worker retries after a pause; the retry takes this comment over
+    except SheriffError as error:  # the event still goes on (its reconcile, its audit)
+        answered = failed_answer(error)
     comment_id = progress.finish(answered.text, answered.footer)
     details: JsonObject = {"kind": run.ask.kind.value, "comment": comment_id, **answered.details}
     status = answered.status

@@ -18,7 +18,7 @@ from sheriff.core.assistant import (
     deterministic_answer,
     help_text,
 )
-from sheriff.errors import LLMError
+from sheriff.errors import LLMError, SheriffError
 
 DETERMINISTIC = "deterministic"
 
@@ -69,6 +69,17 @@ def _consult(run: MentionRun, llm: LLM, context: MentionContext) -> Answered:
     footer = _footer(llm.model_name, context.code_sha, run.code.note)
     summary = f"answered ({run.ask.kind.value}) by {llm.model_name}"
     return Answered(MentionStatus.ANSWERED, summary, answered.output.answer, footer, details)
+
+
+def failed_answer(error: SheriffError) -> Answered:
+    """What the progress comment says when the answer could not be made (an error that
+    waiting will not fix), so it never stays at "working" and the asker knows."""
+    text = f"I could not finish this: {error.message}."
+    if error.hint:
+        text += f" {error.hint[0].upper()}{error.hint[1:]}."
+    text += " A maintainer can look at Sheriff's log; asking again starts over."
+    details = {"error": type(error).__name__, "message": error.message}
+    return Answered(MentionStatus.FAILED, f"failed: {error}", text, _footer(None), details)
 
 
 def _deterministic(ask: AssistantAsk, context: MentionContext, why: str) -> Answered:

@@ -64,6 +64,7 @@ class MentionStatus(StrEnum):
     ANSWERED = "answered"
     CHANGED = "changed"  # a branch and a draft pull request were made
     DECLINED = "declined"  # a change asked for and not made (off, no model, it failed)
+    FAILED = "failed"  # the answer could not be made; the progress comment says why
 
 
 @dataclass(frozen=True, slots=True)

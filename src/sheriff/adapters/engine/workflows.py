@@ -33,18 +33,12 @@ from sheriff.adapters.engine.upkeep import NoticeRelay
 from sheriff.app.event_service import CaseReconciler, EventOutcome
 from sheriff.app.scan import ScanReport
 from sheriff.app.webhook_events import WebhookEvent
-from sheriff.errors import (
-    GitHubUnavailableError,
-    RateLimitedError,
-    SheriffError,
-    StoreLockedError,
-    StoreUnavailableError,
-)
+from sheriff.errors import RETRYABLE_ERRORS, RateLimitedError, SheriffError
 
 log = logging.getLogger("sheriff.engine")
 T = TypeVar("T")
 
-TRANSIENT = (GitHubUnavailableError, RateLimitedError, StoreLockedError, StoreUnavailableError)
+TRANSIENT = RETRYABLE_ERRORS
 LONGEST_RATE_LIMIT_WAIT = 900.0
 
 
