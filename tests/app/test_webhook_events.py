@@ -115,4 +115,4 @@ def test_reconcile_needs_a_repository_and_a_number() -> None:
 def test_the_queue_partition_is_the_repository() -> None:
     assert event("issues", "opened").partition == "acme/app"
     installation = event("installation", "created", repo=None, installation_id=9)
-    assert installation.partition == "installation:9"
+    assert installation.partition == "installations"

@@ -50,6 +50,7 @@ INSTALLATION_ACTIONS = frozenset(
     {"created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"}
 )
 INSTALLATION_REPOSITORIES_ACTIONS = frozenset({"added", "removed"})
+INSTALLATIONS_PARTITION = "installations"  # the queue partition of installation work
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +75,13 @@ class WebhookEvent:
 
     @property
     def partition(self) -> str:
-        """What serialises work: the repository (an installation event has none)."""
+        """What serialises work: the repository; for an installation event (which has
+        none), the one partition of installation work, which the resynchronisation from
+        GitHub shares: a resync and a delivery never interleave, so a resync that read
+        GitHub's list before a change cannot write it back after the delivery applied it."""
         if self.repo:
             return self.repo
-        return f"installation:{self.installation_id}" if self.installation_id else "github"
+        return INSTALLATIONS_PARTITION if self.installation_id else "github"
 
 
 @dataclass(frozen=True, slots=True)

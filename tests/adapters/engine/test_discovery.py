@@ -115,3 +115,23 @@ def test_with_discovery_off_a_tick_covers_the_configured_repositories_only(
         wait_until(lambda: scans.repos == ["octo/web"])
         time.sleep(0.5)
     assert scans.repos == ["octo/web"]
+
+
+def test_installation_deliveries_and_the_resync_share_one_queue_partition() -> None:
+    """So they never run at once: a resync that read GitHub's list before a change must
+    not write it back after the delivery of that change was applied."""
+    from sheriff.adapters.engine.discovery_workflows import SYNC_PARTITION
+    from sheriff.app.webhook_events import WebhookEvent
+
+    delivery = WebhookEvent(
+        delivery_id="d-1",
+        name="installation_repositories",
+        action="removed",
+        repo=None,
+        sender="octocat",
+        sender_is_bot=False,
+        received_at=0.0,
+        installation_id=7001,
+    )
+    other = WebhookEvent("d-2", "installation", "created", None, "octocat", False, 0.0, 42)
+    assert delivery.partition == other.partition == SYNC_PARTITION

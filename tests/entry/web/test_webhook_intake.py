@@ -191,7 +191,7 @@ def test_installation_deliveries_are_queued_with_the_repositories_they_name(site
     created = installation_payload("created", 7002, "octo", ["octo/web", "octo/api"])
     assert site.post(created, event="installation").json()["result"] == "queued"
     first, second = site.queue.queued
-    assert (first.installation_id, first.partition) == (7001, "installation:7001")
+    assert (first.installation_id, first.partition) == (7001, "installations")
     assert first.installation == InstallationChange(
         "acme", ("acme/new",), ("acme/old",), "selected"
     )

@@ -18,13 +18,14 @@ from dbos import DBOS, SetEnqueueOptions, SetWorkflowID
 
 from sheriff.adapters.engine.engine_settings import EVENTS_QUEUE
 from sheriff.adapters.engine.schedules import slot_of
+from sheriff.app.webhook_events import INSTALLATIONS_PARTITION
 from sheriff.errors import SheriffError
 
 log = logging.getLogger("sheriff.engine")
 
 SYNC_INTERVAL_SECONDS = 86400
 START_SLOT_SECONDS = 300  # processes started within one such slot share one resync
-SYNC_PARTITION = "installations"
+SYNC_PARTITION = INSTALLATIONS_PARTITION  # shared with installation deliveries
 
 Repositories = Callable[[tuple[str, ...]], tuple[str, ...]]
 Retrying = Callable[[Callable[[], str]], str]
