@@ -97,11 +97,10 @@ def relay_audit_notices(
     entries = store.audit_log(after=after, limit=limit)
     if all(entry.event.action == RELAYED for entry in entries):  # nothing new
         return RelayReport(0, 0, None)
-    if not _claim(store, RelayRange(after, entries[-1].sequence, claimant)):
+    claimed = RelayRange(after, entries[-1].sequence, claimant)
+    if not _claim(store, claimed):
         return RelayReport(0, 0, None)  # another pass took these entries
-    return _send(
-        store, notifications, RelayRange(after, entries[-1].sequence), codeowners_of, limit
-    )
+    return _send(store, notifications, claimed, codeowners_of, limit)
 
 
 def _send(

@@ -38,7 +38,6 @@ from sheriff.errors import RETRYABLE_ERRORS, RateLimitedError, SheriffError
 log = logging.getLogger("sheriff.engine")
 T = TypeVar("T")
 
-TRANSIENT = RETRYABLE_ERRORS
 LONGEST_RATE_LIMIT_WAIT = 900.0
 
 
@@ -169,7 +168,7 @@ def _retrying(pauses: tuple[float, ...], call: Callable[[], T]) -> T:
     for pause in pauses:
         try:
             return call()
-        except TRANSIENT as error:
+        except RETRYABLE_ERRORS as error:
             wait = _pause_for(error, pause)
             log.warning("transient failure, retrying in %.0fs: %s", wait, error)
             DBOS.sleep(wait)

@@ -20,7 +20,7 @@ and ``pagination``; errors: ``sheriff.errors.GitHubError`` and its subclasses (4
 from sheriff.adapters.github.conditional import MemoryValidators, ValidatorStore
 from sheriff.adapters.github.forge import GitHubForge
 from sheriff.adapters.github.git_credentials import GitCredentials
-from sheriff.adapters.github.installations import GitHubAppInstallations
+from sheriff.adapters.github.installations import ACROSS_REPOSITORIES, GitHubAppInstallations
 from sheriff.adapters.github.retrying import Retrier, WaitNotice
 from sheriff.adapters.github.settings import (
     DEFAULT_API_URL,
@@ -32,6 +32,7 @@ from sheriff.adapters.github.settings import (
 )
 
 __all__ = [
+    "ACROSS_REPOSITORIES",
     "DEFAULT_API_URL",
     "AppCredentials",
     "Credentials",

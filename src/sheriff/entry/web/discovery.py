@@ -11,8 +11,6 @@ if TYPE_CHECKING:
     from sheriff.adapters.github import GitHubAppInstallations
     from sheriff.app.installations import InstallationStore, RepositoryDiscovery
 
-ACROSS_REPOSITORIES = ""  # the App's listings are not bound to one repository
-
 
 def repository_discovery(settings: Settings, store: InstallationStore) -> RepositoryDiscovery:
     """What the service watches beside ``watch_repos``: the repositories the App is
@@ -34,7 +32,11 @@ def installation_directory(settings: Settings) -> GitHubAppInstallations | None:
     credentials = app_credentials_of(settings)
     if credentials is None:
         return None
-    from sheriff.adapters.github import GitHubAppInstallations, GitHubSettings
+    from sheriff.adapters.github import (
+        ACROSS_REPOSITORIES,
+        GitHubAppInstallations,
+        GitHubSettings,
+    )
 
     github = GitHubSettings(read_repo=ACROSS_REPOSITORIES, api_url=settings.github_api_url)
     return GitHubAppInstallations(github, credentials)
