@@ -52,6 +52,18 @@ def test_view_keeps_context_head_and_tail_only() -> None:
     assert view.text(1) == "line 1"
 
 
+def test_a_repeated_line_is_a_hit_at_each_of_its_own_numbers() -> None:
+    data = b"FAIL: same\nok\nFAIL: same\nFAIL: other\nFAIL: same\n"
+    hits = scan_bytes(data, RuleSet([FAIL_RULE])).hits
+    assert [(hit.number, hit.text) for hit in hits] == [
+        (1, "FAIL: same"),
+        (3, "FAIL: same"),
+        (4, "FAIL: other"),
+        (5, "FAIL: same"),
+    ]
+    assert all(hit.match is not None and hit.match.group("name") for hit in hits)
+
+
 def test_empty_rule_set_finds_nothing() -> None:
     result = scan_bytes(b"FAIL: x\n", RuleSet([]))
     assert result.hits == []

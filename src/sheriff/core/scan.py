@@ -22,6 +22,7 @@ MAX_KEPT_LINES = 250_000
 NOISY_RADIUS = 40
 NOISY_BEFORE = 8
 NOISY_AFTER = 12
+MEMO_LINES = 1 << 16
 
 
 @dataclass(slots=True)
@@ -56,6 +57,7 @@ class LogScanner:
         self._examined: set[int] = set()
         self._keep_until = 0
         self._noisy_until = 0
+        self._confirmed: dict[bytes, list[Hit]] = {}
 
     def feed(self, chunk: bytes) -> None:
         self._total_bytes += len(chunk)
@@ -135,7 +137,7 @@ class LogScanner:
         if number in self._examined:
             return []
         self._examined.add(number)
-        hits = self._rules.hits_on(number, lines[index], self._matcher)
+        hits = self._hits_on(number, lines[index])
         if hits:
             self._hits.extend(hits)
             before, after = window(hits)
@@ -143,6 +145,18 @@ class LogScanner:
                 before, after = min(before, 3), min(after, 3)
             self._keep_window(lines, index, base, before, after)
         return hits
+
+    def _hits_on(self, number: int, raw: bytes) -> list[Hit]:
+        """The rules confirmed on one line. CI logs repeat lines (the same warning per
+        file, retried commands), so a line's rules are confirmed once and reused."""
+        confirmed = self._confirmed.get(raw)
+        if confirmed is None:
+            confirmed = self._rules.hits_on(number, raw, self._matcher)
+            if len(self._confirmed) >= MEMO_LINES:
+                self._confirmed.clear()
+            self._confirmed[raw] = confirmed
+            return confirmed
+        return [Hit(number, hit.rule, hit.text, hit.match) for hit in confirmed]
 
     def _keep_window(
         self, lines: list[bytes], index: int, base: int, before: int, after: int
@@ -163,7 +177,7 @@ class LogScanner:
                 if number in self._examined:
                     continue
                 self._examined.add(number)
-                hits = self._rules.hits_on(number, lines[index], self._matcher)
+                hits = self._hits_on(number, lines[index])
                 if hits:
                     self._hits.extend(hits)
                     self._keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
