@@ -27,6 +27,13 @@ _RE2_MAX_MEM = 256 << 20
 _NEVER = r"\x00\x01never"  # RE2 needs at least one pattern
 
 
+class LinePattern(Protocol):
+    """What confirms a rule on a cleaned line: a compiled ``re`` pattern, or any object
+    that searches the same way and returns a match of the line."""
+
+    def search(self, string: str, /) -> re.Match[str] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A kind of line worth looking at.
@@ -41,7 +48,7 @@ class Rule:
 
     id: str
     trigger: str
-    line: re.Pattern[str] | None = None
+    line: LinePattern | None = None
     before: int = 30
     after: int = 60
     noisy: bool = False

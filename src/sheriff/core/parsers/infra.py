@@ -16,7 +16,8 @@ import re2
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
-from sheriff.core.parsers.base import Parser, follow, rule
+from sheriff.core.parsers.base import Parser, follow
+from sheriff.core.rules import Rule
 from sheriff.core.scan import Hit
 
 _RUN_GAP = 2
@@ -209,8 +210,6 @@ _TRIGGER = (
     r"|Hash Sum mismatch|sha\d+ )"
 )
 
-_RULES = (rule("infra.signal", _TRIGGER, None, before=20, after=15),)
-
 
 def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     """One finding per run of lines with the same signal (a disk filling up fails many
@@ -258,6 +257,22 @@ def _classify(text: str) -> _Signal | None:
     """The first signal, in declaration order, that the line matches."""
     matched = _SIGNAL_SET.Match(text)
     return _ORDERED[min(matched)] if matched else None
+
+
+class _AnySignal:
+    """Confirms that a line shows one of the signals (RE2 set, one pass over the line).
+
+    The trigger is cheap and broad ("SSL", "environment variable", "not set"); without
+    this check every harmless mention would anchor a context window and a search for
+    generic errors around it (most trigger lines of real logs are harmless).
+    """
+
+    def search(self, string: str, /) -> re.Match[str] | None:
+        return _WHOLE_LINE.match(string) if _classify(string) is not None else None
+
+
+_WHOLE_LINE = re.compile(".*")
+_RULES = (Rule("infra.signal", _TRIGGER, _AnySignal(), before=20, after=15),)
 
 
 PARSER = Parser(name="infra", rules=_RULES, parse=_parse)
