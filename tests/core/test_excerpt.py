@@ -6,8 +6,10 @@ from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 
 
-def _view(count: int) -> LogView:
-    return LogView.from_bytes(b"\n".join(f"line {n}".encode() for n in range(1, count + 1)))
+def _view(count: int, texts: dict[int, str] | None = None) -> LogView:
+    texts = texts or {}
+    lines = (texts.get(n, f"line {n}") for n in range(1, count + 1))
+    return LogView.from_bytes("\n".join(lines).encode())
 
 
 def _finding(
@@ -66,6 +68,46 @@ def test_a_novel_block_too_long_to_fit_keeps_its_findings_lines_first() -> None:
     lines = _lines(excerpt.ranges)
     assert {31, 60} <= lines
     assert len(lines) == 10
+
+
+def test_a_finding_split_over_two_novel_blocks_keeps_both_its_parts_first() -> None:
+    # A compiler error list in two parts (lines 10-20 and 40-50), each inside a longer
+    # novel block: with room for 22 lines, both parts are shown before their context.
+    error = Finding(
+        "t", FailureType.BUILD, "compile", "boom", 10, ((10, 20), (40, 50)), Strength.CLEAR
+    )
+    novel = [*range(5, 23), *range(38, 53)]
+    excerpt = choose_excerpt(_view(100), [error], budget=22, novel=novel)
+    assert _lines(excerpt.ranges) == {*range(10, 21), *range(40, 51)}
+
+
+def test_novel_blocks_that_say_what_an_earlier_one_said_wait_behind_the_failure() -> None:
+    # The same mirror list printed at three steps is new each time (other hosts); it is
+    # shown once, and the budget goes to the failure's own neighbourhood.
+    mirrors = {
+        n + k: f" * {repo}: mirror{n}.example.org"
+        for n in (100, 200, 300)
+        for k, repo in enumerate(("base", "extras", "updates"))
+    }
+    view = _view(500, {**mirrors, 450: "cp: cannot stat '/tmp/x': No such file"})
+    novel = [*sorted(mirrors), 450]
+    excerpt = choose_excerpt(view, [_finding(450, 450, 450)], budget=8, novel=novel)
+    lines = _lines(excerpt.ranges)
+    assert 450 in lines
+    assert len(lines & set(mirrors)) == 3
+    assert {445, 446, 447, 448, 449} & lines
+
+
+def test_without_findings_near_duplicate_novel_blocks_come_after_distinct_ones() -> None:
+    texts = {
+        10: "disk quota exceeded on /dev/sda1",
+        20: "Setting VERSION to 1.2.0",
+        30: "Setting VERSION to 1.2.1",
+    }
+    excerpt = choose_excerpt(_view(100, texts), [], budget=2, novel=[10, 20, 30])
+    assert _lines(excerpt.ranges) == {10, 30}
+    wider = choose_excerpt(_view(100, texts), [], budget=3, novel=[10, 20, 30])
+    assert _lines(wider.ranges) == {10, 20, 30}
 
 
 @given(

@@ -2,13 +2,18 @@
 
 The primary finding gets most of the budget (its whole block if it fits, anchored at
 the line that proves it); the other findings get their anchor and a little of their
-block; what is left widens the primary block with its neighbours. With no finding at
-all, lines absent from a passing run, then the tail of the log, stand in.
+block; what is left widens the primary block with its neighbours. With a passing run,
+the lines it never printed come first, block by block, the findings' blocks (and in them
+the findings' own lines) before the rest; a block that nearly repeats one already shown
+waits until the end. With no finding at all, those lines, then the tail of the log,
+stand in.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import Excerpt, Finding, LineRange, Strength
@@ -20,6 +25,9 @@ MAX_OTHERS = 20
 NOVEL_GAP = 1
 TAIL_FROM_BUDGET = 100
 TAIL_SHARE = 0.2
+# Two novel blocks sharing this fraction of their words (Jaccard) say the same thing.
+NEAR_DUPLICATE = 0.6
+_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 class _Selection:
@@ -55,10 +63,12 @@ def choose_excerpt(
 ) -> Excerpt:
     """The excerpt for findings already ranked primary-first."""
     selection = _Selection(view, max(budget, 0))
-    if novel:
-        _take_novel_blocks(selection, ranked, novel)
+    echoes = _take_novel_blocks(selection, ranked, novel) if novel else []
     if ranked:
-        _take_findings(selection, ranked, novel)
+        echoed = {number for block in echoes for number in block}
+        _take_findings(selection, ranked, [n for n in novel or () if n not in echoed])
+    for block in echoes:  # what a shown block already said, if room is left
+        selection.add_all(block, selection.left)
     _take_tail(selection)
     return Excerpt(_to_ranges(selection.lines), budget)
 
@@ -141,14 +151,17 @@ def _widen(selection: _Selection, primary: Finding) -> None:
 
 def _take_novel_blocks(
     selection: _Selection, ranked: Sequence[Finding], novel: Sequence[int]
-) -> None:
+) -> list[list[int]]:
     """With a passing run: lines it never printed, by block, blocks with findings first.
 
     Measured on cidiff and logreduce, the lines a failing run adds are nearly always
     where the error is; blocks that hold a finding come first (the primary's first),
     then the others from the end of the log up, and last those that only repeat an error
-    already shown word for word (an exception raised in a loop). A block too long for
-    what is left keeps its finding's key lines first.
+    already shown word for word (an exception raised in a loop). When a finding's blocks
+    do not all fit, its own lines in all of them come before their other lines. Blocks
+    without a finding that say nearly what a block already shown says (the same mirror
+    list, the same settings printed again) are returned untaken: they come after the
+    findings' own context.
     """
     if ranked:
         selection.add(ranked[0].anchor)
@@ -158,22 +171,48 @@ def _take_novel_blocks(
     prioritised = sorted(
         (_block_priority(block, spans, repeats), block) for block in _novel_blocks(novel)
     )
-    for (touched, _, _), block in prioritised:
-        ordered = (
-            _finding_lines_first(block, distinct[touched]) if touched < len(distinct) else block
-        )
-        selection.add_all(ordered, selection.left)
-        if selection.left <= 0:
-            return
+    shown: list[frozenset[str]] = []
+    echoes: list[list[int]] = []
+    for touched, group in groupby(prioritised, key=lambda item: item[0][0]):
+        blocks = [block for _, block in group]
+        if touched < len(distinct):
+            shown.extend(_block_words(selection.view, block) for block in blocks)
+            selection.add_all(_finding_lines_first(blocks, distinct[touched]), selection.left)
+            continue
+        for block in blocks:
+            if selection.left <= 0:
+                return echoes
+            words = _block_words(selection.view, block)
+            if _echoes_any(words, shown):
+                echoes.append(block)
+                continue
+            shown.append(words)
+            selection.add_all(block, selection.left)
+    return echoes
 
 
-def _finding_lines_first(block: list[int], finding: Finding) -> list[int]:
-    """The block's lines in the order the finding ranks its own lines, then the rest:
-    when the block does not fit, a traceback keeps its exception, not its first frames."""
-    inside = set(block)
+def _block_words(view: LogView, block: list[int]) -> frozenset[str]:
+    """The words of a block's lines, without numbers, ids or punctuation."""
+    return frozenset(
+        word.lower() for number in block for word in _WORD.findall(view.text(number) or "")
+    )
+
+
+def _echoes_any(words: frozenset[str], shown: Sequence[frozenset[str]]) -> bool:
+    """Whether a block's words are nearly those of a block already shown (Jaccard)."""
+    return bool(words) and any(
+        len(words & seen) >= NEAR_DUPLICATE * len(words | seen) for seen in shown
+    )
+
+
+def _finding_lines_first(blocks: list[list[int]], finding: Finding) -> list[int]:
+    """The blocks' lines in the order the finding ranks its own lines, then the rest in
+    log order: when they do not all fit, a traceback keeps its exception, not its first
+    frames, and a finding split over two blocks keeps both its parts."""
+    inside = {number for block in blocks for number in block}
     own = [number for number in _block_lines(finding) if number in inside]
     shown = set(own)
-    return own + [number for number in block if number not in shown]
+    return own + [number for block in blocks for number in block if number not in shown]
 
 
 def _novel_blocks(novel: Sequence[int]) -> list[list[int]]:
