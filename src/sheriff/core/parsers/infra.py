@@ -58,7 +58,8 @@ _SIGNALS: dict[str, _Signal] = {
         INFRA,
         r"has exceeded the maximum execution time|exceeded the maximum time limit for jobs"
         r"|No output has been received in the last|Build timed out \(after"
-        r"|job (?:execution )?timed out|ERROR: Job failed: execution took longer than",
+        r"|job (?:execution )?timed out|ERROR: Job failed: execution took longer than"
+        r"|command timed out: \d+ seconds (?:without output|elapsed)",  # Buildbot
     ),
     "runner": _signal(
         "runner",
@@ -101,8 +102,9 @@ _SIGNALS: dict[str, _Signal] = {
     "rate_limit": _signal(
         "rate_limit",
         INFRA,
-        r"API rate limit exceeded|secondary rate limit|429 Too Many Requests"
-        r"|toomanyrequests|You have reached your pull rate limit|rate limit exceeded",
+        r"API rate limit exceeded|secondary rate limit|Too Many Requests"
+        r"|toomanyrequests|You have reached your pull rate limit|rate limit exceeded"
+        r"|The requested URL returned error: 429",
     ),
     "docker_usage": _signal(
         "ci_script",

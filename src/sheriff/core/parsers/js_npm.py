@@ -64,6 +64,11 @@ _OTHER_ERRORS: tuple[tuple[re.Pattern[str], FailureType, str], ...] = (
         "permission",
     ),
     (
+        re.compile(r"\bE429\b|429 Too Many Requests"),
+        FailureType.INFRASTRUCTURE,
+        "rate_limit",
+    ),
+    (
         re.compile(r"\bE5\d\d\b|503 Service Unavailable"),
         FailureType.INFRASTRUCTURE,
         "service_unavailable",
