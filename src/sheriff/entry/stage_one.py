@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheriff.adapters.hyperscan_matcher import HyperscanMatcher, load_matcher
-from sheriff.config import Settings
 from sheriff.core.parsers import rule_set
+from sheriff.entry.triage_settings import TriageSettings
 
 # Compiling the Hyperscan databases costs ~0.5 s once; below this much input RE2 is
 # faster overall. A cached compilation is used whatever the input size.
 COMPILE_FROM_BYTES = 16 << 20
 
 
-def stage_one_matcher(settings: Settings, paths: Sequence[str]) -> HyperscanMatcher | None:
+def stage_one_matcher(settings: TriageSettings, paths: Sequence[str]) -> HyperscanMatcher | None:
     """The accelerated matcher for these inputs, or None to scan with RE2."""
     return load_matcher(
         rule_set(),
@@ -24,7 +24,7 @@ def stage_one_matcher(settings: Settings, paths: Sequence[str]) -> HyperscanMatc
     )
 
 
-def cache_dir_of(settings: Settings) -> Path:
+def cache_dir_of(settings: TriageSettings) -> Path:
     if settings.cache_dir is not None:
         return settings.cache_dir
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
