@@ -19,14 +19,23 @@ _ANSI = re.compile(
     r"|\x1b[@-Z\\-_]"  # two-byte escapes
     r"|\x1b"  # a lone ESC left by truncation
 )
-_TIMESTAMP = re.compile(
-    r"^\ufeff?(?:[^\t\n]{1,200}\t[^\t\n]{1,200}\t(?=\d{4}-\d\d-\d\dT))?"  # gh run view: job, step
+# The timestamp itself: ISO (optionally bracketed, with a Zuul/Ansible "ts | "), or
+# Jenkins timestamper's [12:00:00].
+_STAMP = (
     r"(?:"
     r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?"  # ISO
     r"(?:\s+\|)?"  # Zuul/Ansible "ts | "
     r"|\[\d\d:\d\d:\d\d(?:\.\d+)?\]"  # Jenkins timestamper [12:00:00]
     r")[ \t]?"
 )
+_TIMESTAMP = re.compile(
+    r"^\ufeff?(?:[^\t\n]{1,200}\t[^\t\n]{1,200}\t(?=\d{4}-\d\d-\d\dT))?"  # gh run view: job, step
+    + _STAMP
+)
+# The same without gh run view's columns, for lines with no tab (where the columns cannot
+# match): trying them costs a scan of up to 200 characters and as many backtracks.
+_BARE_TIMESTAMP = re.compile(r"^\ufeff?" + _STAMP)
+_TIMESTAMP_START = frozenset("0123456789[\ufeff")
 _BUILDKITE_TS = re.compile(r"_bk;t=\d+\x07")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FOLD = re.compile(
@@ -50,13 +59,20 @@ _TAB_TIMESTAMP = re.compile(r"\t\d{4}-\d\d-\d\dT")
 
 
 def _maybe_noisy(text: str) -> bool:
+    if text.isprintable():  # no escape, control character or tab: the cheap tests decide
+        return _decorated_start(text) or "_bk;t=" in text
     return (
-        text[:1] in _LEADING
-        or text.startswith(("travis_", "section_"))
+        "\x1b" in text  # colours: the usual reason a line is not printable
+        or _decorated_start(text)
         or "_bk;t=" in text
         or ("\t" in text and _TAB_TIMESTAMP.search(text) is not None)
         or _CONTROL_BYTE.search(text) is not None
     )
+
+
+def _decorated_start(text: str) -> bool:
+    """Whether the line starts the way timestamps and CI markers start."""
+    return text[:1] in _LEADING or text.startswith(("travis_", "section_"))
 
 
 def strip_ansi(text: str) -> str:
@@ -79,19 +95,36 @@ def clean_line(text: str) -> str:
 
 def _clean_once(text: str) -> str:
     text = strip_ansi(text)
+    if text.isprintable() and not _decorated_start(text):
+        return text.rstrip()  # the common case: colours were all the decoration
+    # Each pattern below is anchored or needs a telltale character: it is tried only
+    # when the line could hold it.
     if "_bk;t=" in text:
         text = _BUILDKITE_TS.sub("", text)
-    text = _TIMESTAMP.sub("", text, count=1)
-    text = _FOLD.sub("", text, count=1)
-    marker = _ACTIONS_MARKER.match(text)
+    text = _strip_timestamp(text)
+    if text.startswith(("travis_", "section_")):
+        text = _FOLD.sub("", text, count=1)
+    marker = _ACTIONS_MARKER.match(text) if text.startswith("##[") else None
     if marker:
         text = text[marker.end() :]
-    command = _WORKFLOW_COMMAND.match(text)
+    command = _WORKFLOW_COMMAND.match(text) if text.startswith("::") else None
     if command:
         text = text[command.end() :]
-    if _CONTROL.search(text):
+    if not text.isprintable() and _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     return text.rstrip()
+
+
+def _strip_timestamp(text: str) -> str:
+    """Remove a leading timestamp (with gh run view's job and step columns)."""
+    if "\t" in text:
+        pattern = _TIMESTAMP
+    elif text[:1] in _TIMESTAMP_START:
+        pattern = _BARE_TIMESTAMP
+    else:
+        return text
+    stamp = pattern.match(text)
+    return text[stamp.end() :] if stamp else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +137,7 @@ class StepMarker:
 
 def step_marker(text: str) -> StepMarker | None:
     """Recognise a line that starts or ends a step, given the line without colours."""
-    bare = _TIMESTAMP.sub("", strip_ansi(text), count=1)
+    bare = _strip_timestamp(strip_ansi(text))
     marker = _ACTIONS_MARKER.match(bare)
     if marker and marker.group("kind") in {"group", "endgroup", "section"}:
         return StepMarker(bare[marker.end() :].strip(), marker.group("kind") != "endgroup")

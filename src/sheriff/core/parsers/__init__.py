@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from operator import attrgetter
 
 from sheriff.core.model import Finding
 from sheriff.core.parsers import (
@@ -76,7 +77,7 @@ def run_parsers(scan: ScanResult, parsers: Sequence[Parser] = ALL_PARSERS) -> li
         own = by_parser.get(parser.name)
         if own:
             findings.extend(parser.parse(scan.view, own))
-    findings.sort(key=lambda finding: finding.anchor)
+    findings.sort(key=attrgetter("anchor"))
     return findings
 
 

@@ -44,14 +44,18 @@ def rule(
 
 
 # Paths with a line number, as compilers, linters and stack traces print them.
+_PATH_AND_LINE = re.compile(
+    r"(?<![\w/.\-])(?P<path>(?:[A-Za-z]:)?[\w.\-~@+/\\]*[\w\-]\.[A-Za-z][\w]{0,9})"
+    r"[:(](?P<line>\d+)(?:[:,]\d+)?\)?"
+)
 _LOCATION_PATTERNS = (
     re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)'),  # Python traceback
     re.compile(r"\((?P<path>[\w$.\-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"),  # JVM frame
-    re.compile(
-        r"(?<![\w/.\-])(?P<path>(?:[A-Za-z]:)?[\w.\-~@+/\\]*[\w\-]\.[A-Za-z][\w]{0,9})"
-        r"[:(](?P<line>\d+)(?:[:,]\d+)?\)?"
-    ),
+    _PATH_AND_LINE,
 )
+# How every match of ``_PATH_AND_LINE`` ends (".ext:12"). That pattern may start at any
+# word, so searching for it costs several times more than looking for this tail first.
+_PATH_TAIL = re.compile(r"\.[A-Za-z]\w{0,9}[:(]\d")
 _NOT_SOURCE = re.compile(r"^(?:https?|ftp|file)$|^\d+(?:\.\d+)+$|\.(?:com|org|net|io)$")
 
 
@@ -59,6 +63,8 @@ def find_locations(text: str) -> list[Location]:
     """Every ``path:line`` a line of text names, in order, without duplicates."""
     found: list[Location] = []
     for pattern in _LOCATION_PATTERNS:
+        if pattern is _PATH_AND_LINE and _PATH_TAIL.search(text) is None:
+            break
         for match in pattern.finditer(text):
             path = match.group("path").strip()
             if not path or _NOT_SOURCE.search(path) or "://" in text[: match.start() + 3][-3:]:

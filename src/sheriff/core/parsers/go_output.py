@@ -104,24 +104,24 @@ def _testify_message(texts: Sequence[str]) -> str:
 
 def test_locations(texts: Iterable[str]) -> list[Location]:
     """Locations a test's output names: testify traces and t.Error prefixes first."""
-    found: list[Location] = []
+    found: dict[Location, None] = {}  # an ordered set: a test's output may name many
     for text in texts:
         for location in find_locations(text):
-            if location not in found and not location.path.startswith("<"):
-                found.append(location)
-    return found[:8]
+            if not location.path.startswith("<"):
+                found.setdefault(location)
+    return list(found)[:8]
 
 
 def frame_locations(view: LogView, first: int, last: int) -> list[Location]:
     """Frames of a goroutine dump: the project's own code first, runtime frames never."""
-    own: list[Location] = []
-    library: list[Location] = []
+    # Ordered sets (dicts): a goroutine dump may hold thousands of frames, many repeated.
+    own: dict[Location, None] = {}
+    library: dict[Location, None] = {}
     for _, text in view.span(first, last):
         match = FRAME_LOCATION.match(text)
         if not match or _RUNTIME_PATH.search(match.group("path")):
             continue
         location = Location(match.group("path"), int(match.group("line")))
         bucket = library if _LIBRARY_PATH.search(location.path) else own
-        if location not in bucket:
-            bucket.append(location)
-    return (own + library)[:8]
+        bucket.setdefault(location)
+    return [*own, *library][:8]

@@ -13,9 +13,11 @@ FRAME = re.compile(
     r":(?P<line>\d+):(?P<col>\d+)\)?\s*$"
 )
 _BARE_FRAME = re.compile(r"^\s*at (?:\S.*|<\w+>)$")
-_LIBRARY = re.compile(
-    r"node_modules|^node:|^internal/|^(?:module|events|timers|bootstrap_node|_stream_\w+)\.js$"
-    r"|<anonymous>|^native$|/jest-circus/|/vitest/|\(<"
+# Library paths: anywhere in the path, or at its start. Two patterns, not one: an
+# alternation mixing ``^`` with plain words is tried at every position of the path.
+_LIBRARY_ANYWHERE = re.compile(r"node_modules|<anonymous>|/jest-circus/|/vitest/|\(<")
+_LIBRARY_START = re.compile(
+    r"node:|internal/|(?:module|events|timers|bootstrap_node|_stream_\w+)\.js$|native$"
 )
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("import_error", re.compile(r"Cannot find module|ERR_MODULE_NOT_FOUND|Cannot resolve module")),
@@ -53,6 +55,8 @@ def js_error_kind(text: str) -> str:
 
 
 def is_frame(text: str) -> bool:
+    if "at " not in text and "❯ " not in text:  # most lines: no need for the patterns
+        return False
     return bool(FRAME.match(text) or _BARE_FRAME.match(text))
 
 
@@ -65,15 +69,16 @@ def frame_location(text: str) -> Location | None:
 
 
 def is_library(path: str) -> bool:
-    return bool(_LIBRARY.search(path))
+    return bool(_LIBRARY_ANYWHERE.search(path) or _LIBRARY_START.match(path))
 
 
 def project_first(locations: Iterable[Location]) -> tuple[Location, ...]:
     """Project frames first, in stack order (innermost first), then library frames."""
     ordered = list(dict.fromkeys(locations))
+    in_library = [is_library(loc.path) for loc in ordered]
     return tuple(
-        [loc for loc in ordered if not is_library(loc.path)]
-        + [loc for loc in ordered if is_library(loc.path)]
+        [loc for loc, lib in zip(ordered, in_library, strict=True) if not lib]
+        + [loc for loc, lib in zip(ordered, in_library, strict=True) if lib]
     )
 
 

@@ -77,11 +77,21 @@ def _frames_after(view: LogView, error: int) -> list[tuple[int, Location]]:
             location = frame_location(text)
             frames.extend([(number, location)] if location else [])
             continue
-        if frames or _ERROR_LINE.match(text) or text.startswith(("$ ", "travis_", "> ")):
+        if frames or _is_error_line(text) or text.startswith(("$ ", "travis_", "> ")):
             break
-        if _TS_ERRORS.search(text):
+        if _is_typescript_error(text):
             return []
     return frames
+
+
+# Asked of every line below an error: the words the patterns need rule most lines out
+# far faster than the patterns can (``_TS_ERRORS`` would stop at every "e").
+def _is_error_line(text: str) -> bool:
+    return "Error" in text and _ERROR_LINE.match(text) is not None
+
+
+def _is_typescript_error(text: str) -> bool:
+    return ("(" in text or "error TS" in text) and _TS_ERRORS.search(text) is not None
 
 
 def _finding(view: LogView, error: int, frames: list[tuple[int, Location]]) -> Finding | None:

@@ -87,9 +87,10 @@ def trace_locations(
 ) -> tuple[Location, ...]:
     """Source locations of a stack trace: frames in ``prefer`` (the test class) first,
     then the project's own frames; library frames only when nothing else is there."""
-    preferred: list[Location] = []
-    own: list[Location] = []
-    library: list[Location] = []
+    # Ordered sets (dicts): a long trace repeats frames, and list lookups grow with it.
+    preferred: dict[Location, None] = {}
+    own: dict[Location, None] = {}
+    library: dict[Location, None] = {}
     for number in range(first, last + 1):
         text = line_at(view, number)
         found = frame_location(text) if text else None
@@ -102,9 +103,8 @@ def trace_locations(
             bucket = library
         else:
             bucket = own
-        if location not in bucket:
-            bucket.append(location)
-    ordered = [*preferred, *own] or library[:1]
+        bucket.setdefault(location)
+    ordered = [*preferred, *own] or list(library)[:1]
     return tuple(dict.fromkeys(ordered))[:limit]
 
 

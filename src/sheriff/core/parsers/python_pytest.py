@@ -19,9 +19,9 @@ from sheriff.core.parsers.base import merge_ranges, rule
 from sheriff.core.parsers.python_pytest_lines import RULES as LINE_RULES
 from sheriff.core.parsers.python_pytest_lines import known_suites, line_finding
 from sheriff.core.parsers.python_traceback import (
-    TRACEBACK_HEADER,
     Traceback,
     is_library_path,
+    is_traceback_header,
     kind_of_block,
     project_first,
     read_traceback,
@@ -191,7 +191,7 @@ def _footer(lines: list[tuple[int, str]]) -> tuple[int, re.Match[str]] | None:
 
 def _native_traceback(view: LogView, lines: list[tuple[int, str]]) -> Traceback | None:
     for number, text in lines:
-        if TRACEBACK_HEADER.match(text):
+        if is_traceback_header(text):
             return read_traceback(view, number)
     return None
 

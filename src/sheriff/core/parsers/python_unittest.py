@@ -14,8 +14,8 @@ from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import merge_ranges, rule
 from sheriff.core.parsers.python_traceback import (
-    TRACEBACK_HEADER,
     Traceback,
+    is_traceback_header,
     kind_of_block,
     project_first,
     read_traceback,
@@ -160,7 +160,7 @@ def _block_end(view: LogView, header: int) -> int:
 def _tracebacks(view: LogView, lines: list[tuple[int, str]]) -> list[Traceback]:
     found: list[Traceback] = []
     for number, text in lines:
-        if TRACEBACK_HEADER.match(text):
+        if is_traceback_header(text):
             traceback = read_traceback(view, number)
             if traceback is not None:
                 found.append(traceback)
