@@ -52,14 +52,16 @@ def test_view_keeps_context_head_and_tail_only() -> None:
     assert view.text(1) == "line 1"
 
 
-def test_a_repeated_line_is_a_hit_at_each_of_its_own_numbers() -> None:
-    data = b"FAIL: same\nok\nFAIL: same\nFAIL: other\nFAIL: same\n"
+@pytest.mark.parametrize("name", ["same", "long" * 400])  # short lines are memoised
+def test_a_repeated_line_is_a_hit_at_each_of_its_own_numbers(name: str) -> None:
+    same = f"FAIL: {name}"
+    data = f"{same}\nok\n{same}\nFAIL: other\n{same}\n".encode()
     hits = scan_bytes(data, RuleSet([FAIL_RULE])).hits
     assert [(hit.number, hit.text) for hit in hits] == [
-        (1, "FAIL: same"),
-        (3, "FAIL: same"),
+        (1, same),
+        (3, same),
         (4, "FAIL: other"),
-        (5, "FAIL: same"),
+        (5, same),
     ]
     assert all(hit.match is not None and hit.match.group("name") for hit in hits)
 

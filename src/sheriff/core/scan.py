@@ -23,6 +23,7 @@ NOISY_RADIUS = 40
 NOISY_BEFORE = 8
 NOISY_AFTER = 12
 MEMO_LINES = 1 << 16
+MEMO_LINE_BYTES = 1024  # longer lines are rarely repeated; their keys would cost memory
 
 
 @dataclass(slots=True)
@@ -152,9 +153,10 @@ class LogScanner:
         confirmed = self._confirmed.get(raw)
         if confirmed is None:
             confirmed = self._rules.hits_on(number, raw, self._matcher)
-            if len(self._confirmed) >= MEMO_LINES:
-                self._confirmed.clear()
-            self._confirmed[raw] = confirmed
+            if len(raw) <= MEMO_LINE_BYTES:
+                if len(self._confirmed) >= MEMO_LINES:
+                    self._confirmed.clear()
+                self._confirmed[raw] = confirmed
             return confirmed
         return [Hit(number, hit.rule, hit.text, hit.match) for hit in confirmed]
 
