@@ -119,7 +119,7 @@ def _block_finding(
         return None
     ranges: list[LineRange] = [(hit.number, min(hit.number + 1, last))]
     for traceback in tracebacks[:3]:
-        ranges.extend(_traceback_ranges(traceback))
+        ranges.extend(_traceback_ranges(traceback, last))
     if not tracebacks:
         ranges.append((hit.number, min(last, hit.number + 15)))
     frames = [location for tb in tracebacks[:1] for _, location in tb.frames]
@@ -167,10 +167,14 @@ def _tracebacks(view: LogView, lines: list[tuple[int, str]]) -> list[Traceback]:
     return found
 
 
-def _traceback_ranges(traceback: Traceback) -> list[LineRange]:
-    if traceback.last - traceback.header <= 25:
-        return [(traceback.header, traceback.last)]
-    return [(traceback.header, traceback.header), (traceback.last - 14, traceback.last)]
+def _traceback_ranges(traceback: Traceback, block_last: int) -> list[LineRange]:
+    """The traceback's lines, never past its block: a subunit block ends at its ``]``,
+    and the lines after it (the next test's tags, times and name) would otherwise read
+    as more of the exception's message."""
+    last = max(min(traceback.last, block_last), traceback.header)
+    if last - traceback.header <= 25:
+        return [(traceback.header, last)]
+    return [(traceback.header, traceback.header), (last - 14, last)]
 
 
 def _first_detail(lines: list[tuple[int, str]]) -> str:
