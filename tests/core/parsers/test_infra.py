@@ -36,3 +36,14 @@ def test_harmless_mentions_of_trigger_words_are_not_hits() -> None:
     assert not {hit.number for hit in hits} & set(mentions)
     explained = {n for f in findings for first, last in f.ranges for n in range(first, last + 1)}
     assert {hit.number for hit in hits} <= explained  # every hit is a signal the parser reads
+
+
+def test_a_cherry_pick_or_merge_conflict_is_a_configuration_failure() -> None:
+    for case in ("git_cherry_pick_conflict", "git_merge_conflict"):
+        log = (TOOL_FIXTURES / "git" / f"{case}.log").read_bytes()
+        findings = parse_log(log, (PARSER,))
+        assert findings, case
+        assert {(f.failure_type, f.sub_type) for f in findings} == {
+            (FailureType.CONFIG, "merge_conflict")
+        }
+        assert findings[0].message == "CONFLICT (content): Merge conflict in settings.py"

@@ -168,6 +168,12 @@ _SIGNALS: dict[str, _Signal] = {
         r"|invalid (?:api[_ ]?key|token)|Missing required (?:env|environment)",
         Strength.PARTIAL,
     ),
+    "merge_conflict": _signal(
+        "merge_conflict",
+        CONFIG,
+        r"CONFLICT \([\w/ -]+\): |Automatic merge failed; fix conflicts"
+        r"|error: could not apply [0-9a-f]{7,}",
+    ),
     "git_describe": _signal(
         "git", CONFIG, r"No tags can describe|No names found, cannot describe anything"
     ),
@@ -209,7 +215,7 @@ _TRIGGER = (
     r"|Unable to find|part of the path|executable file not found|invalid reference format"
     r"|unknown shorthand flag|requires (?:at least|exactly)|content descriptor|failed to solve"
     r"|shared librar|shared object file|certificate|SSL|x509|protocol_version|md5sum|checksum"
-    r"|Hash Sum mismatch|sha\d+ )"
+    r"|Hash Sum mismatch|sha\d+ |CONFLICT \(|Automatic merge failed|could not apply)"
 )
 
 
