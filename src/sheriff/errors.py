@@ -35,6 +35,10 @@ class ConfigError(SheriffError):
     exit_code = 2
 
 
+class TriageWorkerError(SheriffError):
+    """A process triaging part of a large log died before reporting its part."""
+
+
 class StoreError(SheriffError):
     """The store (Sheriff's database) failed."""
 

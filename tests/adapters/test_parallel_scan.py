@@ -1,5 +1,8 @@
 """Splitting a big file across processes must not change what Sheriff says."""
 
+import os
+import time
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import pytest
@@ -7,7 +10,9 @@ import pytest
 from sheriff.adapters.logfiles import FileLogReader
 from sheriff.adapters.parallel_scan import ProcessPartScanner
 from sheriff.app.triage_logs import TriageRequest, triage_logs
+from sheriff.core.parsers import rule_set
 from sheriff.core.render_json import report_to_json
+from sheriff.errors import InputError, TriageWorkerError
 from tests.conftest import read_shared
 
 LOGS = [
@@ -42,3 +47,71 @@ def test_small_compressed_or_piped_inputs_are_not_split(tmp_path: Path, big_log:
     packed = tmp_path / "big.log.gz"
     packed.write_bytes(b"\x1f\x8b" + b"\0" * 100)
     assert ProcessPartScanner(workers=2, min_bytes=1).scan(str(packed), None) is None
+
+
+class _BreaksInWorkers:
+    """Stage 1 that works in the process that made it and breaks in forked workers.
+
+    The parent waits a little before its first scan, so a worker surely claims a part.
+    """
+
+    def __init__(self, breaks: Callable[[], None]) -> None:
+        self._rules = rule_set()
+        self._parent = os.getpid()
+        self._breaks = breaks
+        self._waited = False
+
+    def candidate_offsets(self, buffer: bytes) -> Iterable[int]:
+        if os.getpid() != self._parent:
+            self._breaks()
+        elif not self._waited:
+            self._waited = True
+            time.sleep(0.3)
+        return self._rules.candidate_offsets(buffer)
+
+    def noisy_offsets(self, text: bytes) -> Iterable[int]:
+        return self._rules.noisy_offsets(text)
+
+    def fired(self, raw: bytes) -> Collection[int]:
+        return self._rules.fired(raw)
+
+
+def _unreadable() -> None:
+    raise InputError("cannot read the log", hint="check the file")
+
+
+def test_an_error_in_a_worker_reaches_the_caller(big_log: Path) -> None:
+    scanner = ProcessPartScanner(workers=2, min_bytes=1, matcher=_BreaksInWorkers(_unreadable))
+    with pytest.raises(InputError, match="cannot read the log") as raised:
+        scanner.scan(str(big_log), None)
+    assert "raised in a worker process" in " ".join(raised.value.__notes__)
+
+
+def test_a_worker_that_dies_is_reported_with_its_exit_status(big_log: Path) -> None:
+    scanner = ProcessPartScanner(
+        workers=2, min_bytes=1, matcher=_BreaksInWorkers(lambda: os._exit(3))
+    )
+    with pytest.raises(TriageWorkerError, match=r"died \(exit status 3\)"):
+        scanner.scan(str(big_log), None)
+
+
+def _children() -> set[str]:
+    pid = os.getpid()
+    return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+
+
+def test_a_failure_in_the_caller_stops_and_reaps_its_workers(big_log: Path) -> None:
+    class BreaksInCaller(_BreaksInWorkers):
+        def candidate_offsets(self, buffer: bytes) -> Iterable[int]:
+            if os.getpid() == self._parent:
+                _unreadable()
+            time.sleep(5)  # a worker still busy when the caller fails
+            return self._rules.candidate_offsets(buffer)
+
+    before = _children()
+    scanner = ProcessPartScanner(workers=2, min_bytes=1, matcher=BreaksInCaller(_unreadable))
+    started = time.monotonic()
+    with pytest.raises(InputError):
+        scanner.scan(str(big_log), None)
+    assert time.monotonic() - started < 4  # the busy worker was not waited for
+    assert _children() == before
