@@ -68,3 +68,42 @@ def test_qunit_timeout_while_an_acceptance_test_runs() -> None:
     timeout = next(f for f in found if f.sub_type == "timeout")
     assert (timeout.failure_type, timeout.anchor) == (FailureType.E2E, 12445)
     assert "Acceptance: Composer::Create a Topic" in timeout.message
+
+
+# No real Cypress run can be made here (its binary comes from download.cypress.io; see
+# tests/fixtures/tools/README.md), so this is Cypress 13's documented run output, by hand.
+CYPRESS_RUN = """\
+  Running:  login.cy.js                                                                     (1 of 1)
+
+
+  Login
+    1) shows an error for a wrong password
+    \u2713 logs in (512ms)
+
+
+  1 passing (5s)
+  1 failing
+
+  1) Login
+       shows an error for a wrong password:
+     AssertionError: Timed out retrying after 4000ms: Expected to find element: `.error`, \
+but never found it.
+      at Context.eval (webpack:///./cypress/e2e/login.cy.js:12:8)
+
+
+
+  (Results)
+"""
+
+
+def test_cypress_failure_is_an_e2e_test_in_its_describe_block() -> None:
+    first = findings(CYPRESS_RUN.encode())[0]
+    assert first.test is not None
+    assert (first.test.framework, first.test.suite, first.test.name) == (
+        "cypress",
+        "Login",
+        "shows an error for a wrong password",
+    )
+    assert first.failure_type is FailureType.E2E
+    assert first.message.startswith("AssertionError: Timed out retrying after 4000ms")
+    assert first.locations[0] == Location("webpack:///./cypress/e2e/login.cy.js", 12)

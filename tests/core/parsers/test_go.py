@@ -240,3 +240,31 @@ def test_ginkgo_spec_failure_replaces_its_go_test_wrapper() -> None:
     assert (first.tool, first.anchor, first.ranges) == ("ginkgo", 5, ((5, 16),))
     assert first.message.startswith("Expected\n<int>: 3\nto equal")
     assert first.locations[0].line == 15
+
+
+# No real golangci-lint run can be made here (see tests/fixtures/tools/README.md), so this
+# is its documented default output (path:line:col: message (linter), then the source line
+# and a caret), by hand.
+GOLANGCI_RUN = b"""\
+store/store.go:12:2: `unusedHelper` is unused (unused)
+func unusedHelper() {}
+^
+store/store.go:20:9: Error return value of `f.Close` is not checked (errcheck)
+\tdefer f.Close()
+\t      ^
+2 issues:
+* errcheck: 1
+* unused: 1
+"""
+
+
+def test_golangci_lint_issues_are_one_lint_failure_naming_each_place() -> None:
+    found = findings(GOLANGCI_RUN)
+    first = found[0]
+    assert (first.failure_type, first.sub_type, first.tool) == (
+        FailureType.LINT,
+        "golangci_lint",
+        "golangci-lint",
+    )
+    assert first.ranges == ((1, 6),)
+    assert first.locations == (Location("store/store.go", 12), Location("store/store.go", 20))
