@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures shared across folders: ``engine_url`` (engine tests on SQLite and PostgreSQL).
+pytest_plugins = ("tests.adapters.engine.databases",)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO_ROOT.parent / "shared" / "data").resolve()
 TOOL_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "tools"

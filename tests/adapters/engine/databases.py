@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -57,3 +58,13 @@ def _drop(admin: Engine, name: str) -> None:
             time.sleep(0.5)
         else:
             return
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An engine database URL: each test using it runs on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'engine.sqlite'}"
+        return
+    with fresh_pg_database("sheriff_engine") as url:
+        yield url

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,15 +26,6 @@ from tests.adapters.engine.databases import fresh_pg_database
 from tests.entry.web.service_world import ServiceWorld, fake_github, wait_until
 
 TOKEN = "xoxb-sheriff"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'engine.sqlite'}"
-        return
-    with fresh_pg_database("sheriff_engine") as url:
-        yield url
 
 
 def log_an_error_after_the_relay_started(store: Store) -> None:
