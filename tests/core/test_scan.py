@@ -1,9 +1,11 @@
+import pickle
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sheriff.core.logview import Region
 from sheriff.core.scan import LogScanner, Rule, RuleSet, scan_bytes
 
 FAIL_RULE = Rule("t.fail", "FAIL", re.compile(r"FAIL: (?P<name>\w+)"), before=2, after=2)
@@ -83,3 +85,10 @@ def test_any_bytes_any_chunking_counts_lines_like_splitlines(data: bytes, chunk:
     assert result.view.total_lines == len(expected)
     for hit in result.hits:
         assert b"FAIL" in expected[hit.number - 1]
+
+
+@pytest.mark.parametrize("lines", [[b"FAIL: x", b"", b"\xff\xfe odd bytes", b""], [b""], []])
+def test_a_region_survives_pickling_as_it_was(lines: list[bytes]) -> None:
+    region = Region(7, list(lines))
+    copy = pickle.loads(pickle.dumps(region))
+    assert (copy.first, copy.lines) == (7, lines)

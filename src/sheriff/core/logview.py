@@ -30,6 +30,16 @@ class Region:
     def last(self) -> int:
         return self.first + len(self.lines) - 1
 
+    def __reduce__(self) -> tuple[object, tuple[int, int, bytes]]:
+        """Pickled as its lines joined by ``\\n`` (no kept line holds a line break): a
+        worker process sends its part's regions back, and one bytes object pickles an order
+        of magnitude faster than a list of lines."""
+        return (_region_from, (self.first, len(self.lines), b"\n".join(self.lines)))
+
+
+def _region_from(first: int, count: int, joined: bytes) -> Region:
+    return Region(first, joined.split(b"\n") if count else [])
+
 
 @dataclass(slots=True)
 class LogView:

@@ -21,10 +21,7 @@ class PartResult:
     """What one part found, numbered from the first line of its window."""
 
     findings: tuple[Finding, ...]
-    regions: tuple[tuple[int, bytes], ...]
-    """Kept lines as ``(first line number, the lines joined by "\\n")``: a part's
-    result crosses a process boundary, and one bytes object per region pickles an
-    order of magnitude faster than a list of lines (no kept line holds a line break)."""
+    regions: tuple[Region, ...]
     novel: tuple[int, ...] | None
     lines_before: int
     """Lines of the window that precede the owned range (owned by the previous part)."""
@@ -45,8 +42,9 @@ def part_result(
     novel = None
     if scan.novel is not None:
         novel = tuple(number for number in scan.novel if first <= number <= last)
-    regions = tuple((region.first, b"\n".join(region.lines)) for region in scan.view.regions)
-    return PartResult(owned, regions, novel, lines_before, lines_owned, bytes_owned)
+    return PartResult(
+        owned, tuple(scan.view.regions), novel, lines_before, lines_owned, bytes_owned
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +63,7 @@ def merge_parts(parts: Sequence[PartResult]) -> MergedScan:
     owned_start = 1
     for part in parts:
         shift = owned_start - part.lines_before - 1
-        regions.extend(Region(first + shift, lines.split(b"\n")) for first, lines in part.regions)
+        regions.extend(Region(region.first + shift, region.lines) for region in part.regions)
         findings.extend(_shifted(finding, shift) for finding in part.findings)
         if part.novel is not None:
             novel = (novel or []) + [number + shift for number in part.novel]
