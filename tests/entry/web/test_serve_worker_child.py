@@ -14,12 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from sheriff.entry.web.metrics import processing_families
 from sheriff.entry.web.worker_child import WorkerChild, WorkerChildOptions
 from tests.app.scan_world import REPO
 from tests.entry.web.service_world import ServiceWorld, fake_github, wait_until
-from tests.entry.web.test_serve import assert_one_issue, sqlite_world
+from tests.entry.web.test_serve import assert_one_issue, live_executors, sqlite_world
 
 
 @pytest.fixture
@@ -187,3 +188,26 @@ def test_stopping_during_the_pause_before_a_restart_starts_nothing() -> None:
     assert time.monotonic() - started < 5
     assert child.restarts == 0
     assert child.pid() is None
+
+
+def _executors(world: ServiceWorld) -> list[str]:
+    """The heartbeat rows, or none while the engine has not made its table yet."""
+    try:
+        return live_executors(world)
+    except OperationalError:
+        return []
+
+
+def test_a_worker_process_stopped_while_it_starts_still_hands_over_its_place(
+    world: ServiceWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in world.env().items():
+        monkeypatch.setenv(name, value)
+    options = WorkerChildOptions("host-1-worker", world.engine_url, "v1", db_url=world.store_url)
+    child = WorkerChild(options)
+    child.start()
+    try:  # SIGTERM as soon as its heartbeat row exists: it is still starting its engine
+        wait_until(lambda: _executors(world) == ["host-1-worker"], what="the worker's heartbeat")
+    finally:
+        child.stop()
+    assert _executors(world) == []

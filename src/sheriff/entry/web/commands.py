@@ -66,6 +66,7 @@ def serve(  # noqa: PLR0917 - typer options are parameters
         if not workers:
             wiring.require_shared_engine(engine_url, "sheriff serve --no-workers")
         wiring.configure_logging()
+        stop = wiring.catch_stop_signals()
         in_threads = workers and not worker_process
         with (
             wiring.running_service(
@@ -77,7 +78,7 @@ def serve(  # noqa: PLR0917 - typer options are parameters
         ):
             app = wiring.build_app(settings, service, secret, child)
             wiring.freeze_startup_heap()
-            wiring.run_http(app, host, port)
+            wiring.run_http(app, host, port, stop)
     except SheriffError as error:
         raise _fail(error) from error
 
@@ -129,12 +130,13 @@ def worker(  # noqa: PLR0917 - typer options are parameters
         else:  # started by `sheriff serve` on its own machine: SQLite can be shared
             settings = settings.model_copy(update={"dashboard": False})
         wiring.configure_logging()
+        stop = wiring.catch_stop_signals()
         with wiring.running_service(settings, engine_url, process_queues=True) as service:
             if port is None and metrics_socket is None:
-                wiring.wait_for_stop_signal()
+                wiring.wait_for_stop_signal(stop)
             else:
                 app = wiring.build_app(settings, service, None)
-                wiring.run_http(app, host, port or 0, uds=metrics_socket)
+                wiring.run_http(app, host, port or 0, stop, uds=metrics_socket)
     except SheriffError as error:
         raise _fail(error) from error
 

@@ -20,6 +20,7 @@ from sheriff.errors import ConfigError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from uvicorn import Server
 
     from sheriff.adapters.engine import DurableEngine, EngineSettings, ServiceWork
     from sheriff.adapters.github import GitHubForge
@@ -302,15 +303,21 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def run_http(app: FastAPI, host: str, port: int, uds: str | None = None) -> None:
+def run_http(
+    app: FastAPI, host: str, port: int, stop: threading.Event, uds: str | None = None
+) -> None:
     """Serve until SIGINT/SIGTERM, then return (so the engine and store close cleanly);
-    on the Unix socket ``uds`` instead of ``host:port`` when given.
+    on the Unix socket ``uds`` instead of ``host:port`` when given. Returns at once when
+    ``stop`` (from ``catch_stop_signals``) was set while the service started.
 
     uvicorn stops gracefully on those signals and then raises the signal again for the
-    handler it found installed; a no-op handler here keeps that from killing the process
-    before the engine has stopped."""
+    handler it found installed: ``catch_stop_signals``' handler, which only notes it. A
+    signal that comes before uvicorn has set up its handlers reaches only ours: a thread
+    passes the stop on, so the server does not run on until it is killed."""
     import uvicorn
 
+    if stop.is_set():
+        return
     config = uvicorn.Config(
         app,
         host=host,
@@ -323,26 +330,41 @@ def run_http(app: FastAPI, host: str, port: int, uds: str | None = None) -> None
     )
     where = uds or f"http://{host}:{port}"
     logging.getLogger("sheriff").info("listening on %s", where)
-    previous = {number: signal.signal(number, _note_stop) for number in STOP_SIGNALS}
-    try:
-        uvicorn.Server(config).run()
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    server = uvicorn.Server(config)
+    threading.Thread(
+        target=_exit_on_stop, args=(server, stop), name="sheriff-http-stop", daemon=True
+    ).start()
+    server.run()
+
+
+def _exit_on_stop(server: Server, stop: threading.Event) -> None:
+    stop.wait()
+    server.should_exit = True
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _note_stop(number: int, _frame: object) -> None:
-    logging.getLogger("sheriff").info("stopping (%s)", signal.Signals(number).name)
+def catch_stop_signals() -> threading.Event:
+    """From now on SIGINT/SIGTERM set the returned event instead of ending the process.
 
+    Call it before the service starts: a signal that arrives while the engine starts (it
+    takes seconds) must still let the process close cleanly, which hands its place (its
+    heartbeat row) over to the others at once."""
+    stop = threading.Event()
 
-def wait_for_stop_signal() -> None:
-    stopping = threading.Event()
+    def note(number: int, _frame: object) -> None:
+        if not stop.is_set():
+            logging.getLogger("sheriff").info("stopping (%s)", signal.Signals(number).name)
+        stop.set()
+
     for number in STOP_SIGNALS:
-        signal.signal(number, lambda _number, _frame: stopping.set())
-    while not stopping.wait(1.0):
+        signal.signal(number, note)
+    return stop
+
+
+def wait_for_stop_signal(stop: threading.Event) -> None:
+    while not stop.wait(1.0):
         pass
 
 
