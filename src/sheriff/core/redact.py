@@ -27,11 +27,12 @@ _SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bearer", re.compile(r"(?i)(?<=\bBearer )[A-Za-z0-9._~+/\-]{16,}=*")),
 )
 _URL_PASSWORD = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:@/\s]+):(?P<pw>[^@/\s]+)@"
+    r"(?P<scheme>[a-z][a-z0-9+.\-]{0,31}://)(?P<user>[^:@/\s]+):(?P<pw>[^@/\s]+)@"
 )
 _ASSIGNED = re.compile(
-    r"(?i)(?P<key>\b[\w.\-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key"
-    r"|private[_-]?key|client[_-]?secret)[\w.\-]*\s*[:=]\s*)(?P<quote>['\"]?)"
+    r"(?i)(?P<key>(?<![\w.\-])"
+    r"(?=[\w.\-]*?(?:password|passwd|secret|token|api[_-]?key|access[_-]?key"
+    r"|private[_-]?key|client[_-]?secret))[\w.\-]*+\s*[:=]\s*)(?P<quote>['\"]?)"
     r"(?P<value>[^\s'\"]{6,})(?P=quote)"
 )
 _ALREADY = re.compile(r"\[REDACTED(?::[\w-]+)?\]|\*{3,}|<[\w-]+>|\$\{?\w+\}?")

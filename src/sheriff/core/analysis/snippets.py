@@ -30,7 +30,7 @@ _NOT_OURS = re.compile(
     r"(?:^|/)(?:site-packages|dist-packages|node_modules|vendor|\.cargo|\.rustup|go/pkg/mod|"
     r"jdk[^/]*|\.m2|\.gradle)/|^/usr/|^/opt/hostedtoolcache/|^<|^\.\./"
 )
-_CLOSER = re.compile(r"^\s*(?:[})\]]+[);,]*|end)\s*$")
+_CLOSER = re.compile(r"^\s*(?:[})\]]++[);,]*+|end)\s*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,14 +30,14 @@ _HIDDEN_ELEMENT = re.compile(
 )
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$\n?", re.MULTILINE)
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^()\s]*(?:\s+[^()\n]*)?\)")
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\s]*(?:\s+[^()\n]*)?\)")
 _LINK_TITLE = re.compile(
-    r"(?P<link>\[[^\]\n]*\]\([^()\s]*)\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\))\)"
+    r"(?P<link>\[[^\[\]\n]*\]\([^()\s]*)\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\))\)"
 )
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")  # private use: removed before it is used
 _BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"(?<![ \t])[ \t]+$", re.MULTILINE)
 
 MAX_PASSES = 8
 # Characters that render as nothing although they are not format characters (Cf).

@@ -18,7 +18,7 @@ from sheriff.core.issues.blocks import BLOCK_ORDER, BlockBudget
 from sheriff.core.issues.markers import comment_key_marker, parse_marked, splice_blocks
 
 BODY_LIMIT = 65536  # GitHub's limit for issue and comment bodies
-_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"(?<![ \t])[ \t]+$", re.MULTILINE)
 
 BlockRenderer = Callable[[BlockBudget], Mapping[str, str]]
 

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 _MARKER_LINE = re.compile(
-    r"[ \t]*<!--[ \t]*sheriff:(?P<name>[a-z][a-z0-9_-]*):(?P<edge>start|end)[ \t]*-->[ \t]*\r?"
+    r"(?<![ \t])[ \t]*<!--[ \t]*sheriff:(?P<name>[a-z][a-z0-9_-]*):(?P<edge>start|end)"
+    r"[ \t]*-->[ \t]*\r?"
 )
 _FINGERPRINT = re.compile(r"<!--[ \t]*sheriff:fingerprint=(?P<value>[0-9a-f]{6,64})[ \t]*-->")
 _STATE = re.compile(r"<!--[ \t]*sheriff:state=(?P<value>\{[^\n]*?\})[ \t]*-->")

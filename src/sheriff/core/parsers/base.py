@@ -45,7 +45,7 @@ def rule(
 
 # Paths with a line number, as compilers, linters and stack traces print them.
 _PATH_AND_LINE = re.compile(
-    r"(?<![\w/.\-])(?P<path>(?:[A-Za-z]:)?[\w.\-~@+/\\]*[\w\-]\.[A-Za-z][\w]{0,9})"
+    r"(?<![\w.\-~@+/\\])(?P<path>(?:[A-Za-z]:)?[\w.\-~@+/\\]*[\w\-]\.[A-Za-z][\w]{0,9})"
     r"[:(](?P<line>\d+)(?:[:,]\d+)?\)?"
 )
 _LOCATION_PATTERNS = (

@@ -31,7 +31,8 @@ _NUNIT = re.compile(
     r"(?P<test>[\w.`+<>]+(?:\(.*?\))?)(?: : (?P<msg>.*))?$"
 )
 _MSBUILD = re.compile(
-    r"(?:^|[\s>=])(?:(?P<path>[\w.~/\\][^\s():]*\.\w+)\((?P<line>\d+),\d+(?:,\d+,\d+)?\)|[\w.\- ]+)"
+    r"(?:^|[\s>=])(?:(?P<path>[\w.~/\\][^\s():=>]*\.\w+)\((?P<line>\d+),\d+(?:,\d+,\d+)?\)"
+    r"|[\w.\-]+(?: +[\w.\-]+){0,7})"  # "MSBUILD", "CSC": a few words, not any run of them
     r"\s*: (?:fatal )?error (?P<code>(?!TS\d)[A-Z]{2,}\d+): (?P<msg>.*)"
 )
 _SUMMARY = re.compile(
@@ -41,7 +42,7 @@ _SUMMARY = re.compile(
 _CAKE = re.compile(r"An error occur+ed while installing (?P<what>.+?)\.?$")
 _CAKE_TASK = re.compile(r"An error occurred when executing task '(?P<task>[^']+)'")
 _FRAME = re.compile(
-    r"(?:\bin (?P<path>\S+\.(?:cs|fs|vb)):line (?P<line>\d+)|(?P<path2>\S+\.(?:cs|fs|vb))"
+    r"(?:\bin (?P<path>\S+\.(?:cs|fs|vb)):line (?P<line>\d+)|(?<!\S)(?P<path2>\S+\.(?:cs|fs|vb))"
     r"\((?P<line2>\d+),\d+\): at )"
 )
 _ASSERTION = re.compile(r"Assert\.|Expected|But was|Shouldly|should be|AssertionException")

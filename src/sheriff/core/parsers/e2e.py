@@ -25,7 +25,7 @@ from sheriff.core.scan import Hit
 
 _HEADER = re.compile(
     r"^\s*(?P<n>\d+)\) (?:\[(?P<project>[^\]]+)\] › )?"
-    r"(?P<file>[^\s›]+?):(?P<line>\d+):(?P<col>\d+) › (?P<title>.+?)\s*(?:─+)?\s*$"
+    r"(?P<file>[^\s›]+?):(?P<line>\d+):(?P<col>\d+) › (?P<title>.*?[^\s─])\s*+(?:─++\s*+)*+$"
 )
 _END = re.compile(r"^\s*(?:\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |\d+ (?:failed|passed|flaky)\b)")
 _FRAME = re.compile(r"^\s*at (?:.*\()?(?P<path>[^\s()]+):(?P<line>\d+):\d+\)?\s*$")

@@ -17,8 +17,9 @@ from sheriff.core.parsers.go_output import NETWORK_ERROR
 from sheriff.core.scan import Hit
 
 MODULE_LINE = (
-    r"(?:^|\s)\S+/\S+@v\d\S*: (?:Get |reading |verifying |invalid |unknown revision|.*\b(?:40[34]"
-    r"|410)\b)|missing go\.sum entry|no required module provides package"
+    r"(?:^|\s)[^\s/@]+/[^\s@]+@v\d\S*: "
+    r"(?:Get |reading |verifying |invalid |unknown revision|.*\b(?:40[34]|410)\b)"
+    r"|missing go\.sum entry|no required module provides package"
     r"|cannot find module providing|^go: updates to go\.(?:mod|sum) needed"
     r"|^go: inconsistent vendoring|^verifying \S+: checksum mismatch|^SECURITY ERROR"
     r"|^go: errors parsing go\.mod|^go: cannot find main module|go\.mod file not found"

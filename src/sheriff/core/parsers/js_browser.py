@@ -19,8 +19,8 @@ from sheriff.core.parsers.js_errors import frames_in, js_error_kind, project_fir
 from sheriff.core.scan import Hit
 
 _KARMA = re.compile(r"^(?P<browser>[A-Z]\w*(?: [A-Z]\w*)* [\d.]+ \([^)]*\)) (?P<title>.+?) FAILED$")
-_JASMINE_TITLE = re.compile(r"^\s*\d+\) (?P<title>.+?)\s*$")
-_QUNIT_TEST = re.compile(r"^\s*Test Failed: (?P<title>.+?)\s*$")
+_JASMINE_TITLE = re.compile(r"^\s*\d+\) (?P<title>.*?\S)\s*$")
+_QUNIT_TEST = re.compile(r"^\s*Test Failed: (?P<title>.*?\S)\s*$")
 _QUNIT_ASSERT = re.compile(r"^\s*Assertion Failed: (?P<message>.*)$")
 _E2E_MODULE = re.compile(r"^Acceptance\b")
 _ERROR_START = re.compile(r"^\s*(?:\w*Error\b|Error while|Uncaught\b)")
@@ -53,7 +53,7 @@ RULES = (
     rule(
         "javascript.qunit_module",
         r"Module Failed: ",
-        r"^\s*Module Failed: (?P<module>.+?)\s*$",
+        r"^\s*Module Failed: (?P<module>.*?\S)\s*$",
         before=35,
         after=80,
     ),

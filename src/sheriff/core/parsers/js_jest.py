@@ -17,14 +17,14 @@ from sheriff.core.parsers.base import merge_ranges, rule
 from sheriff.core.parsers.js_errors import frames_in, js_error_kind, project_first
 from sheriff.core.scan import Hit
 
-_JEST_HEADER = re.compile(r"^\s*● (?P<title>.+?)\s*$")
-_VITEST_HEADER = re.compile(r"^\s*FAIL\s+(?P<file>\S+) > (?P<title>.+?)\s*$")
+_JEST_HEADER = re.compile(r"^\s*● (?P<title>.*?\S)\s*$")
+_VITEST_HEADER = re.compile(r"^\s*FAIL\s++(?P<file>\S+) > (?P<title>.*?\S)\s*$")
 _JEST_END = re.compile(
     r"^\s*●|^(?:PASS|FAIL) |^Test Suites:|^Tests:|^Summary of all failing|^\s*⎯{3,}"
     r"|^\s*FAIL\s+\S+ > "
 )
 _FAIL_FILE = re.compile(r"^\s*FAIL\s+(?P<file>\S+\.\w+)(?:\s+\(.*\))?\s*$")
-_CODE_FRAME = re.compile(r"^\s*>?\s*\d*\s*\|")
+_CODE_FRAME = re.compile(r"^\s*(?:>\s*)?(?:\d+\s*)?\|")
 _SUITE_FAILED = "Test suite failed to run"
 _MAX_BLOCK = 150
 _TS_ERROR = re.compile(r"\berror TS\d+|\bTS\d{4}:")
@@ -33,7 +33,7 @@ RULES = (
     rule(
         "javascript.jest_header",
         r"● ",
-        r"^\s*● (?!Console\s*$)(?P<title>.+?)\s*$",
+        r"^\s*● (?!Console\s*$)(?P<title>.*?\S)\s*$",
         before=3,
         after=120,
     ),

@@ -20,7 +20,7 @@ from sheriff.core.parsers.js_errors import frames_in, is_frame, js_error_kind, p
 from sheriff.core.scan import Hit
 
 _FAILING = re.compile(r"^\s*(?P<count>\d+) failing\b")
-_ITEM = re.compile(r"^\s*(?P<n>\d+)\)(?: (?P<rest>.*?))?\s*$")
+_ITEM = re.compile(r"^\s*(?P<n>\d+)\)(?: (?P<rest>(?:.*?\S)?))?\s*$")
 _TAPE_YAML_END = re.compile(r"^\s*\.\.\.\s*$")
 _SELECTOR = re.compile(
     r"never found it|Expected to find element|strict mode violation|resolved to \d+ elements"
@@ -49,7 +49,7 @@ RULES = (
     rule(
         "javascript.tape",
         r"not ok \d+",
-        r"^\s*not ok (?P<n>\d+)(?: -)? ?(?P<title>.*?)(?:\s+#\s.*)?$",
+        r"^\s*not ok (?P<n>\d+)(?: -)? ?(?P<title>.*?)(?:(?<!\s)\s+#\s.*)?$",
         before=2,
         after=40,
     ),

@@ -20,13 +20,14 @@ from sheriff.core.scan import Hit
 
 _ANSI = r"(?:\x1b\[[0-9;]*m)*"
 _DIAGNOSTIC = re.compile(
-    r"^\s*(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning|✖|⚠|×)\s+(?P<message>.+?)"
+    r"^\s*(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning|✖|⚠|×)\s++(?P<message>.*?\S)"
     r"(?:\s{2,}(?P<rule>[@\w][\w@/.-]*))?\s*$"
 )
 _OLD_STYLELINT = re.compile(
     r"^\s*(?P<line>\d+):(?P<col>\d+)\t(?P<message>.+?)(?: \((?P<rule>[\w/-]+)\))?$"
 )
-_FILE_HEADER = re.compile(r"^\s*(?P<path>[^\s:]+\.[\w.]+)\s*$")
+_LONE_TOKEN = re.compile(r"^\s*(?P<path>[^\s:]+)\s*$")
+_TRAILING_WORD = re.compile(r"[\w.]*")
 _PRETTIER_ERROR = re.compile(r"^\S+\.\w+: \w*Error: |^No (?:files|parser) ")
 _STYLE_COMMAND = re.compile(r"stylelint|lint:css|css-?lint|\bscss\b|\bcss\b")
 
@@ -136,7 +137,7 @@ def _file_header(view: LogView, number: int) -> tuple[int, str]:
         text = view.text(back) or ""
         if not text.strip():
             continue
-        header = _FILE_HEADER.match(text)
+        header = _path_line(text)
         if header:
             return back, header.group("path")
         return number, ""
@@ -248,3 +249,17 @@ def _looks_like_path(text: str) -> bool:
 
 
 PARSER = Parser(name="js_tools", rules=RULES, parse=_parse)
+
+
+def _path_line(text: str) -> re.Match[str] | None:
+    """A line holding only a file path with an extension (``src/a.css``), as linters
+    print before that file's problems. Checked in two linear steps: one pattern for
+    "path.ext" would backtrack quadratically on a long run of dots."""
+    header = _LONE_TOKEN.match(text)
+    if header is None:
+        return None
+    path = header.group("path")
+    reversed_tail = _TRAILING_WORD.match(path[::-1])  # the [\w.] characters ending the path
+    tail = reversed_tail.end() if reversed_tail else 0
+    has_extension = path.find(".", max(len(path) - tail, 1), len(path) - 1) >= 0
+    return header if has_extension else None

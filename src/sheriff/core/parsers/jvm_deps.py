@@ -27,7 +27,8 @@ _RESOLUTION = (
 )
 _RELATED = re.compile(
     r"typo in :dependencies|behind a proxy|Could not (?:find|transfer|resolve)|Required by"
-    r"|^\s*(?:\[(?:warn|error)\]\s+)?(?:::|>|not found:|\s+\S+:\S+)"
+    r"|^\s*+(?:\[(?:warn|error)\]\s++)?(?:::|>|not found:)"
+    r"|^\s+\S+:\S+|^\s*\[(?:warn|error)\]\s{2,}\S+:\S+"
 )
 
 DEPENDENCY_RULES = (rule("jvm.maven.dependency", _RESOLUTION, _RESOLUTION, before=5, after=30),)

@@ -20,7 +20,7 @@ from sheriff.core.scan import Hit
 _PREFIX = r"^(?:\[(?:ERROR|INFO|WARNING)\]\s+)?"
 # "testX(pkg.ClassTest)  Time elapsed: 0.01 sec  <<< FAILURE!" and the dotted newer form.
 _CASE = re.compile(
-    _PREFIX + r"(?P<head>.+?)\s+(?:-- )?Time elapsed:.*<<< (?P<status>FAILURE|ERROR)!"
+    _PREFIX + r"(?P<head>\S.*?)(?<!\s)\s+(?:-- )?Time elapsed:.*<<< (?P<status>FAILURE|ERROR)!"
 )
 _PAREN_FORM = re.compile(r"^(?P<method>.+)\((?P<cls>[\w$.]+)\)$")
 _DOTTED_FORM = re.compile(r"^(?P<cls>[\w$]+(?:\.[\w$]+)*)\.(?P<method>[\w$]+(?:[(\[].*)?)$")
@@ -29,7 +29,7 @@ _CLASS_SUMMARY = re.compile(r"Tests run:.*<<< (?:FAILURE|ERROR)!(?:\s+-+\s+in\s+
 _CORE_ITEM = re.compile(r"^(?P<index>\d+)\) (?P<method>.+)\((?P<cls>[\w$]+(?:\.[\w$]+)+)\)$")
 # Summary lists: "Failed tests:", "Tests in error:", "[ERROR] Failures:", "[ERROR] Errors:".
 _LIST_HEAD = re.compile(_PREFIX + r"(?:Failed tests|Tests in error|Failures|Errors): *$")
-_LIST_PAREN = re.compile(r"^\s+(?P<method>.+?)\((?P<cls>[\w$.]+)\)(?::\s*(?P<msg>.*))?$")
+_LIST_PAREN = re.compile(r"^\s+(?P<method>\S.*?)\((?P<cls>[\w$.]+)\)(?::\s*(?P<msg>.*))?$")
 _LIST_DOTTED = re.compile(
     r"^\s+(?P<cls>[\w$]+(?:\.[\w$]+)*)\.(?P<method>[\w$]+(?:\[[^\]]*\])?)(?::\d+)?"
     r"(?:->\S+)*\s*(?P<msg>.*)$"

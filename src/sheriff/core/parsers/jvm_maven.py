@@ -29,7 +29,7 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_SOURCE = r"(?P<path>(?:[A-Za-z]:)?[^\s:\[\]]*[\w$]\.(?P<ext>java|kt|groovy|scala))"
+_SOURCE = r"(?<![^\s:\[\]])(?P<path>(?:[A-Za-z]:)?[^\s:\[\]]*[\w$]\.(?P<ext>java|kt|groovy|scala))"
 _MAVEN_ERROR = re.compile(
     r"^(?:\[ERROR\]\s+" + _SOURCE + r":\[(?P<line>\d+),\d+\]\s+(?:error:\s+)?"
     r"|" + _SOURCE.replace("?P<", "?P<bare_") + r":\[(?P<bare_line>\d+),\d+\]\s+error:\s+)"

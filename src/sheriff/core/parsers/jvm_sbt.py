@@ -21,7 +21,7 @@ from sheriff.core.parsers.misc_family import (
 from sheriff.core.scan import Hit
 
 _SCALATEST = re.compile(
-    r"^(?:\[info\]\s+)?(?P<indent>\s*)- (?P<name>.+?) \*\*\* (?P<what>FAILED|ABORTED) \*\*\*"
+    r"^(?:\[info\]\s++)?(?P<indent>\s*)- (?P<name>.+?) \*\*\* (?P<what>FAILED|ABORTED) \*\*\*"
 )
 _ABORTED_SUITE = re.compile(
     r"Exception encountered when attempting to run a suite with class name: (?P<suite>\S+)"

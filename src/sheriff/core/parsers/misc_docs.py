@@ -23,11 +23,14 @@ from sheriff.core.parsers.misc_family import (
 from sheriff.core.scan import Hit
 
 _AWESOME_BOT = re.compile(r"^Issues :-\($")
-_LINK = re.compile(
+_LINK_TRIGGER = (
     r"(?:\[(?:4\d\d|5\d\d|ERR|ERROR|TIMEOUT)\]|\[✖\]|✗ \[\d{3}\]) \S*https?://"
     r"|\d+ dead links? found|HTML-Proofer found \d+ failures?|Detected \d+ broken links?"
     r"|Found \d+ broken links?|\d+ broken links? found"
 )
+# The same for ``re``, where a count may start only at its first digit (a long run of
+# digits would otherwise be scanned again from each of them).
+_LINK = re.compile(_LINK_TRIGGER.replace(r"|\d+ ", r"|(?<!\d)\d+ "))
 _MARKDOWN = re.compile(
     r"^(?P<path>[^\s:]+\.(?:md|markdown|mdx)):(?P<line>\d+):(?:\d+:?)?\s*"
     r"(?P<msg>(?:MD\d{3}\S*\s+)?[A-Z].*)$"
@@ -36,7 +39,7 @@ _PERLCRITIC = re.compile(
     r"^(?:(?P<path>\S+\.(?:pl|pm|t)): )?(?P<msg>.+) at line (?P<line>\d+), column \d+\."
     r"\s+.*\(Severity: \d\)$"
 )
-_PERLCRITIC_COMMAND = re.compile(r"perlcritic\b.*?(?P<path>\S+\.(?:pl|pm|t))\s*$")
+_PERLCRITIC_COMMAND = re.compile(r"perlcritic\b.*?(?<!\S)(?P<path>\S+\.(?:pl|pm|t))\s*$")
 _OVERFULL = re.compile(r"^(?:Overfull|Underfull) \\[hv]box .*(?:at lines? \d+|detected at)")
 _UNDEFINED_REFS = re.compile(
     r"LaTeX Warning: (?:There were undefined references|Reference .* undefined)"
@@ -57,7 +60,7 @@ _LISP = re.compile(r"^\s*signal\((?P<signal>[\w-]+) (?P<data>.*)\)$|Debugger ent
 
 RULES = (
     rule("misc.docs.awesome_bot", r"Issues :-\(", _AWESOME_BOT.pattern, before=150, after=40),
-    rule("misc.docs.link", _LINK.pattern, _LINK.pattern, before=3, after=10),
+    rule("misc.docs.link", _LINK_TRIGGER, _LINK.pattern, before=3, after=10),
     rule("misc.docs.markdown", r"\.(?:md|markdown|mdx):\d+:", _MARKDOWN.pattern, after=5),
     rule("misc.docs.perlcritic", r"\(Severity: \d\)", _PERLCRITIC.pattern, before=10, after=5),
     rule("misc.docs.overfull", r"(?:Overfull|Underfull) \\[hv]box", _OVERFULL.pattern, after=3),

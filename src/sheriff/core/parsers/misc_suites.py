@@ -19,8 +19,8 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_PESTER = re.compile(r"^(?:=+)?\s*\[-\] (?P<title>.+?)\s*$")
-_PESTER_TIME = re.compile(r"\s+\d+(?:\.\d+)?m?s(?: \([\d.]+m?s\|[\d.]+m?s\))?$")
+_PESTER = re.compile(r"^(?:=+)?\s*\[-\] (?P<title>.*?\S)\s*$")
+_PESTER_TIME = re.compile(r"(?<!\s)\s+\d+(?:\.\d+)?m?s(?: \([\d.]+m?s\|[\d.]+m?s\))?$")
 _PESTER_END = re.compile(
     r"^(?:=+)?\s*(?:\[[-+!?]\] |Describing |Context |Tests completed|Tests Passed)"
 )
@@ -32,7 +32,7 @@ _R_ITEM = re.compile(
 )
 _R_BLOCK = re.compile(
     r"(?:──|--) (?:\d+\. )?(?P<kind>Failure|Error)(?: \((?P<loc>[^)]+)\))?: "
-    r"(?P<name>.+?)(?: \(@(?P<loc2>[^)]*)\)?)?\s*[─-]*$"
+    r"(?P<name>.*?[^\s─-])(?: \(@(?P<loc2>[^)]*)\)?)?\s*+[─-]*+$"
 )
 _R_CHECK = re.compile(r"^\* checking (?P<what>.+?) \.\.\. ERROR$")
 _BUSTED = re.compile(r"(?P<kind>Failure|Error) (?:→|->) (?P<path>\S+) @ (?P<line>\d+)")

@@ -34,7 +34,7 @@ COMPILER_TRIGGER = (
     r"(?:fatal )?error: "
 )
 COMPILER_LINE = (
-    rf"(?P<path>(?:[A-Za-z]:)?[^\s:()❌]*?\.(?:{_EXT}))"
+    rf"(?<![^\s:()❌])(?P<path>(?:[A-Za-z]:)?[^\s:()❌]*?\.(?:{_EXT}))"
     r"(?::(?P<line>\d+)(?:-\d+)?(?::(?P<col>\d+)(?:-\d+)?)?|:\((?P<gline>\d+),\d+\)-\(\d+,\d+\)"
     r"|\((?P<mline>\d+)(?:,\d+)?\))"
     r"\s*:\s*(?:(?P<fatal>fatal |internal compiler )?error(?: (?P<code>C\d{4}))?"

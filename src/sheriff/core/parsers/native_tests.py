@@ -24,11 +24,14 @@ BLOCK_CAP = 40
 RUN_LOOKBACK = 300
 
 GTEST_LINE = (
-    r"^\[\s+FAILED\s+\]\s+(?P<name>[^\s,]+)(?P<param>, where .*?)?(?: \((?P<ms>\d+) ms\))?\s*$"
+    r"^\[\s+FAILED\s+\]\s+(?P<name>[^\s,]+)(?P<param>, where .*?)?(?: \((?P<ms>\d+) ms\))?"
+    r"(?<!\s)\s*$"  # trailing spaces tried once per run of them, not from each space
 )
 CTEST_LINE = (
-    r"^\s*\d+/\d+ Test\s+#(?P<num>\d+): (?P<name>.+?) \.*\s*(?:[\w ]+)?\*\*\*"
-    r"(?P<status>Failed|Exception|Timeout|Not Run)(?::\s*(?P<detail>[^\d]*?))?\s+[\d.]+ sec"
+    # ctest pads the name with dots ("name ......***Failed"); a status word or two may
+    # precede the stars ("Child aborted***Exception"). Each run is scanned once.
+    r"^\s*\d+/\d+ Test\s+#(?P<num>\d+): (?P<name>.+?) \.++\s*+(?:\w[\w ]*+)?\*\*\*"
+    r"(?P<status>Failed|Exception|Timeout|Not Run)(?::\s*(?P<detail>[^\d]*?))?(?<!\s)\s+[\d.]+ sec"
 )
 CTEST_LIST = r"^The following tests FAILED:"
 

@@ -40,7 +40,7 @@ _PHPT = re.compile(r"^FAIL (?P<title>.*?) ?\[(?P<path>[^\]\s]+\.phpt)\](?: .*)?$
 _DIFF = re.compile(r"^=+DIFF=+$")
 _DONE = re.compile(r"^=+DONE=+$")
 _FATAL = re.compile(
-    r"(?:PHP )?(?P<kind>Fatal|Parse) error:\s+(?P<msg>.*?) in (?P<path>\S+?\.php)"
+    r"(?:PHP )?(?P<kind>Fatal|Parse) error:\s++(?P<msg>.*?) in (?P<path>\S+?\.php)"
     r"(?: on line |:)(?P<line>\d+)"
 )
 _SEGFAULT = re.compile(r"Segmentation fault.*phpunit|phpunit.*Segmentation fault")

@@ -36,7 +36,7 @@ _DEPENDENCY = re.compile(
     r"VersionConflict|DistributionNotFound|Requirement\.parse|ResolutionImpossible"
     r"|pkg_resources\.\w+Conflict"
 )
-_NOT_FATAL = re.compile(r"Exception ignored\b|\w+Warning:\s*$")
+_NOT_FATAL = re.compile(r"Exception ignored\b|(?<!\w)\w+Warning:\s*$")
 _LOG_RECORD = re.compile(
     r"(?:^|\s)(?:ERROR|WARNING|WARN|CRITICAL|EXCEPTION)(?:\s+\[[\w.\-]+\]|:[\w.]+:)"
     r"|\s-\s(?:ERROR|WARNING|CRITICAL)\s-\s"

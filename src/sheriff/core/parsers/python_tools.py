@@ -27,7 +27,7 @@ RULES = (
         "python_tools.mypy",
         r"\.pyi?:\d+:(?:\d+:)? (?:\x1b\[[0-9;]*m)*error:",
         r"^(?P<path>\S+?\.pyi?):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<message>.+?)"
-        r"(?:\s+\[(?P<code>[\w-]+)\])?$",
+        r"(?:(?<!\s)\s+\[(?P<code>[\w-]+)\])?$",
         before=40,
         after=3,
     ),

@@ -43,7 +43,7 @@ RULES = (
     rule(
         "python_tests.unittest_totals",
         r"FAILED \((?:failures|errors)=",
-        r"^FAILED \((?P<counts>(?:failures|errors)=\d+.*)\)$",
+        r"^FAILED \((?P<counts>(?:failures|errors)=\d++.*)\)$",
         before=3,
         after=1,
     ),

@@ -35,7 +35,7 @@ _PANIC = re.compile(
     r"(?:'(?P<old>.*?)(?:', (?P<oldloc>\S+:\d+:\d+))?$|(?P<loc>\S+:\d+:\d+):?$|(?P<rest>.*)$)"
 )
 _OLD_PANIC_END = re.compile(r"^(?P<text>.*)', (?P<loc>\S+:\d+:\d+)$")
-_PANIC_TAIL = re.compile(r"^\s*(?:note: |stack backtrace:|\s*\d+: )")
+_PANIC_TAIL = re.compile(r"^\s*(?:note: |stack backtrace:|\d+: )")
 _SECTION_END = re.compile(r"^\s*(?:---- \S.*? stdout ----|failures:\s*$|test result: )")
 _NEXTEST_STATUS = re.compile(
     r"^\s*(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|SIGBUS|TIMEOUT|LEAK|LEAK-FAIL|ABORT"

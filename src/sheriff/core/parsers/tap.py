@@ -13,8 +13,8 @@ from sheriff.core.parsers.misc_family import block_end, capped, joined, previous
 from sheriff.core.scan import Hit
 
 _NOT_OK = re.compile(
-    r"^(?P<indent>\s*)not ok(?: (?P<number>\d+))?(?:\s*-)?\s*(?P<desc>.*?)"
-    r"(?:\s+#\s*(?P<directive>TODO|SKIP|skip|todo)\b.*)?$"
+    r"^(?P<indent>\s*)not ok(?: (?P<number>\d+))?(?:\s*-)?(?P<desc>.*?)"
+    r"(?:(?<!\s)\s+#\s*(?P<directive>TODO|SKIP|skip|todo)\b.*)?$"
 )
 _RESULT = re.compile(
     r"^(?:\s*)?(?:(?P<other>\S+\.t)\s+\(Wstat: \d+.*Failed: \d+\)|Result: FAIL$"
