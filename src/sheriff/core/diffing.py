@@ -5,21 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sheriff.core.logview import decode
-from sheriff.core.noise import clean_line
+from sheriff.core.logview import line_text
 from sheriff.core.normalise import mask_volatile
 
 # A line that is one bare number, decimal or hex with at least one digit: a chunk length
 # of a streamed attachment (subunit's `15C`), a counter, a byte count. Its value changes
 # from run to run, so it would always look new, yet it says nothing about the failure.
-_BARE_NUMBER = re.compile(r"[0-9a-f]*[0-9][0-9a-f]*", re.I)
+_BARE_NUMBER = re.compile(r"(?<![0-9a-f])[a-f]*+[0-9][0-9a-f]*+", re.I)
 _NUMBER_KEY = "<n>"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def diff_key(raw: bytes) -> str:
     """The comparable form of a line: no CI decoration, no run-specific values."""
-    key = mask_volatile(clean_line(decode(raw)))
+    key = mask_volatile(line_text(raw))
     return _NUMBER_KEY if _BARE_NUMBER.fullmatch(key) else key
 
 

@@ -13,10 +13,34 @@ from dataclasses import dataclass, field
 
 from sheriff.core.noise import clean_line
 
+MAX_LINE_BYTES = 8192
+"""Longer lines are read as their head and tail: see ``line_text``."""
+LINE_HEAD_BYTES = 6144
+LINE_TAIL_BYTES = 2048
+
 
 def decode(raw: bytes) -> str:
     """Decode one raw line; invalid UTF-8 is tolerated, never fatal."""
     return raw.decode("utf-8", "replace")
+
+
+def line_text(raw: bytes) -> str:
+    """The text of one raw line as every stage reads it: decoded and cleaned.
+
+    A line longer than ``MAX_LINE_BYTES`` (a minified bundle, a classpath, a list of
+    thousands of test ids) keeps its first ``LINE_HEAD_BYTES`` and last
+    ``LINE_TAIL_BYTES`` around a note of how much was cut. The precise patterns of stage
+    2 then read a bounded line, whatever the log holds, and a report pasted into an issue
+    stays readable; a failure is stated at a line's start or end, not in its middle.
+    """
+    if len(raw) > MAX_LINE_BYTES:
+        cut = len(raw) - LINE_HEAD_BYTES - LINE_TAIL_BYTES
+        raw = b"%s \xe2\x80\xa6 %d bytes cut \xe2\x80\xa6 %s" % (
+            raw[:LINE_HEAD_BYTES],
+            cut,
+            raw[-LINE_TAIL_BYTES:],
+        )
+    return clean_line(decode(raw))
 
 
 @dataclass(slots=True)
@@ -71,7 +95,7 @@ class LogView:
         raw = self.raw(number)
         if raw is None:
             return None
-        cleaned = clean_line(decode(raw))
+        cleaned = line_text(raw)
         self._clean[number] = cleaned
         return cleaned
 

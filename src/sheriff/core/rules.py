@@ -20,8 +20,7 @@ from typing import Protocol
 
 import re2
 
-from sheriff.core.logview import decode
-from sheriff.core.noise import clean_line
+from sheriff.core.logview import line_text
 
 _RE2_MAX_MEM = 256 << 20
 _NEVER = r"\x00\x01never"  # RE2 needs at least one pattern
@@ -141,7 +140,7 @@ class RuleSet:
         indices = (matcher or self).fired(raw)
         if not indices:
             return []
-        text = clean_line(decode(raw))
+        text = line_text(raw)
         hits: list[Hit] = []
         for index in sorted(indices):
             for rule in self._rules_by_trigger[index]:
