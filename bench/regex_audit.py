@@ -7,7 +7,8 @@ construction; this audit covers the ``re`` patterns of stage 2 and everything el
 ``sheriff.core``.
 
 For every compiled pattern found in a ``sheriff.core`` module (module globals, the
-containers they hold, and every rule's line pattern) the audit takes real lines the
+containers they hold, every rule's line pattern, and the patterns compiled inline that a
+triage of a sample of dev logs uses) the audit takes real lines the
 pattern matches, from the dev logs and the tool fixtures, and inflates them: at the match's
 and its groups' edges it inserts a run of the character found there, or of a space, a
 letter, a digit, a dot, a slash, a tab or a colon; each variant is also tried cut short
@@ -80,7 +81,27 @@ def sheriff_patterns() -> dict[str, re.Pattern[str]]:
         if isinstance(rule.line, re.Pattern):
             key = (rule.line.pattern, rule.line.flags)
             found.setdefault(key, (f"rule {rule.id}", rule.line))
+    for pattern in inline_patterns():
+        key = (pattern.pattern, pattern.flags)
+        found.setdefault(key, (f"inline {pattern.pattern[:40]!r}", pattern))
     return {path: pattern for path, pattern in found.values() if isinstance(pattern.pattern, str)}
+
+
+def inline_patterns() -> list[re.Pattern[str]]:
+    """Patterns compiled where they are used (``re.sub(r"...", ...)``), as ``re``'s own
+    cache holds them after triaging and rendering a sample of the dev logs."""
+    from sheriff.core.render_json import report_to_json
+    from sheriff.core.render_markdown import render_markdown
+    from sheriff.core.triage import triage_bytes
+
+    re.purge()
+    cases = datasets.load(datasets.LOGCHUNKS)[::4] + datasets.load(datasets.CIDIFF)
+    for case in cases:
+        report = triage_bytes(case.fail, passing=case.passing)
+        report_to_json(report)
+        render_markdown(report)
+    cached = vars(re)["_cache"].values()
+    return [p for p in cached if isinstance(p, re.Pattern) and isinstance(p.pattern, str)]
 
 
 def _patterns_in(value: object, path: str, depth: int) -> Iterator[tuple[str, re.Pattern[str]]]:

@@ -166,7 +166,7 @@ def _msbuild(view: LogView, group: list[Hit]) -> Finding:
         tool="nuget" if sub_type in {"nuget", "network"} else "msbuild",
         failure_type=failure_type,
         sub_type=sub_type,
-        message=re.sub(r"\s*\[[^\]]*\.(?:cs|fs|vb)proj\]$", "", message)[:500],
+        message=re.sub(r"(?<!\s)\s*\[[^\[\]]*\.(?:cs|fs|vb)proj\]$", "", message)[:500],
         anchor=first.number,
         ranges=(capped(first.number, group[-1].number),),
         locations=tuple(dict.fromkeys(locations))[:8],

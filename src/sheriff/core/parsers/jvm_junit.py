@@ -65,7 +65,7 @@ RULES = (
 def _split_case(head: str) -> tuple[str, str] | None:
     """(class, method) of a Surefire case header."""
     paren = _PAREN_FORM.match(head)
-    if paren and not re.fullmatch(r"[\w$]+(?:\.[\w$]+)+", paren.group("method")):
+    if paren and not re.fullmatch(r"(?<![\w$])[\w$]+(?:\.[\w$]+)+", paren.group("method")):
         return paren.group("cls"), paren.group("method")
     dotted = _DOTTED_FORM.match(head)
     if dotted:
