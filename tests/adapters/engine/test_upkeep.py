@@ -167,10 +167,12 @@ def test_the_relay_runs_once_per_minute_slot_on_the_upkeep_queue(engine_url: str
         before = slot_of(datetime.now(UTC), 60)
         engine.run_schedule_now(RELAY_SCHEDULE)
         engine.run_schedule_now(RELAY_SCHEDULE)  # the same minute: nothing new
-        after = slot_of(datetime.now(UTC), 60)
-        slots = {f"relay:{slot}" for slot in range(before, after + 1)}
         wait_until(lambda: len(relay.claimants) >= 1)
         time.sleep(1.5)  # the queue's poll: a second relay of the slot would have run
+        # The engine's own schedule may relay the next minute's slot meanwhile: every slot
+        # up to now may appear, each once.
+        after = slot_of(datetime.now(UTC), 60)
+        slots = {f"relay:{slot}" for slot in range(before, after + 1)}
         assert len(relay.claimants) == len(set(relay.claimants)) <= len(slots)
         assert set(relay.claimants) <= slots
 
