@@ -180,8 +180,9 @@ def cost(pattern: re.Pattern[str], text: str) -> float:
     return best
 
 
-def audit(name: str, pattern: re.Pattern[str], lines: list[str]) -> Finding | None:
-    found = samples(pattern, lines)
+def audit(
+    name: str, pattern: re.Pattern[str], found: list[tuple[str, re.Match[str]]]
+) -> Finding | None:
     templates = [v for line, match in found for v in variants(line, match)]
     templates += list(generic_variants())
     worst: Finding | None = None
@@ -199,7 +200,9 @@ def audit(name: str, pattern: re.Pattern[str], lines: list[str]) -> Finding | No
     return worst
 
 
-def audit_in_child(name: str, pattern: re.Pattern[str], lines: list[str]) -> Finding | None:
+def audit_in_child(
+    name: str, pattern: re.Pattern[str], found: list[tuple[str, re.Match[str]]]
+) -> Finding | None:
     """``audit`` in a forked process: a pattern that backtracks exponentially never
     returns, and a running ``re`` match cannot be interrupted, so the child is killed
     after ``PATTERN_SECONDS`` and the pattern reported as such."""
@@ -208,7 +211,7 @@ def audit_in_child(name: str, pattern: re.Pattern[str], lines: list[str]) -> Fin
     if pid == 0:
         os.close(read_end)
         with os.fdopen(write_end, "wb") as stream:
-            stream.write(pickle.dumps(audit(name, pattern, lines)))
+            stream.write(pickle.dumps(audit(name, pattern, found)))
         os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as stream:
@@ -272,8 +275,9 @@ def main() -> None:
     findings = []
     with_samples = 0
     for name, pattern in sorted(patterns.items()):
-        with_samples += bool(samples(pattern, lines))
-        finding = audit_in_child(name, pattern, lines)
+        found = samples(pattern, lines)
+        with_samples += bool(found)
+        finding = audit_in_child(name, pattern, found)
         if finding is not None:
             findings.append(finding)
             milliseconds = finding.seconds * 1000
