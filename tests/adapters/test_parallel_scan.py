@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sheriff.adapters.logfiles import FileLogReader
-from sheriff.adapters.parallel_scan import ProcessPartScanner
+from sheriff.adapters.parallel_scan import LOOK_BYTES, MARGIN_BYTES, ProcessPartScanner, scan_part
 from sheriff.app.triage_logs import TriageRequest, triage_logs
 from sheriff.core.parsers import rule_set
 from sheriff.core.render_json import report_to_json
@@ -115,3 +115,17 @@ def test_a_failure_in_the_caller_stops_and_reaps_its_workers(big_log: Path) -> N
         scanner.scan(str(big_log), None)
     assert time.monotonic() - started < 4  # the busy worker was not waited for
     assert _children() == before
+
+
+def test_a_part_reads_no_margin_into_a_giant_line(tmp_path: Path) -> None:
+    # The margin after a part ends at a line start; when none comes for a long way, the
+    # part reads no margin instead of the giant line (or the rest of the file) at once.
+    owned = b"".join(b"step %d ok\n" % n for n in range(2000)) + b"error: real failure\n"
+    giant = b"x" * (MARGIN_BYTES + 2 * LOOK_BYTES) + b"\n"
+    path = tmp_path / "giant.log"
+    path.write_bytes(owned + giant + b"after\n")
+    size = path.stat().st_size
+    part = scan_part(str(path), 0, len(owned), size, None)
+    assert part.lines_owned == 2001
+    assert max(region.last for region in part.regions) == 2001
+    assert [finding.anchor for finding in part.findings] == [2001]

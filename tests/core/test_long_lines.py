@@ -8,13 +8,25 @@ correctly and that the failures around them are still found.
 """
 
 import json
+import tracemalloc
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sheriff.core.logview import LINE_HEAD_BYTES, LINE_TAIL_BYTES, MAX_LINE_BYTES, line_text
+from sheriff.core.lines import LONG_LINE_BYTES
+from sheriff.core.logview import (
+    LINE_HEAD_BYTES,
+    LINE_TAIL_BYTES,
+    MAX_LINE_BYTES,
+    abridge,
+    line_text,
+)
 from sheriff.core.model import FailureType
+from sheriff.core.parsers import rule_set
 from sheriff.core.redact import redact
 from sheriff.core.render_json import report_to_json
+from sheriff.core.scan import LogScanner
 from sheriff.core.triage import triage_bytes
 from tests.conftest import read_shared
 
@@ -97,3 +109,70 @@ def test_redaction_of_a_long_token_is_linear_and_still_redacts() -> None:
     redacted = redact(text)
     assert "abcdef123456" not in redacted
     assert "hunter22" not in redacted
+
+
+# Bytes that matter to abridging: line content, multi-byte UTF-8, and what the cleaner
+# strips (escape codes) at the edges of the cut.
+_LINE_BYTES = st.binary(min_size=0, max_size=64).map(
+    lambda b: b.replace(b"\n", b"").replace(b"\r", b"")
+)
+
+
+@given(_LINE_BYTES, st.integers(0, 3 * MAX_LINE_BYTES), _LINE_BYTES)
+def test_abridging_is_idempotent_and_reads_the_same(head: bytes, size: int, tail: bytes) -> None:
+    raw = head + b"\xe2\x80\xa6" * (size // 3) + b"\x1b[31mq" + tail
+    once = abridge(raw)
+    assert len(once) <= MAX_LINE_BYTES
+    assert abridge(once) == once
+    assert line_text(once) == line_text(raw)
+
+
+@given(st.integers(0, 50_000), st.integers(0, 50_000))
+def test_a_line_abridged_while_streaming_equals_one_abridged_whole(middle: int, gap: int) -> None:
+    # The scanner drops a long line's middle as it arrives and counts what it dropped.
+    raw = b"h" * LINE_HEAD_BYTES + bytes(range(256)) * (middle // 256 + 1) + b"t" * 3000
+    dropped = min(gap, len(raw) - LINE_HEAD_BYTES - LINE_TAIL_BYTES)
+    kept = raw[:LINE_HEAD_BYTES] + raw[LINE_HEAD_BYTES + dropped :]
+    assert abridge(kept, dropped) == abridge(raw)
+
+
+def _scan_in_chunks(data: bytes, chunk: int) -> list[tuple[int, str]]:
+    scanner = LogScanner(rule_set())
+    for start in range(0, len(data), chunk):
+        scanner.feed(data[start : start + chunk])
+    result = scanner.finish()
+    return [(hit.number, hit.text) for hit in result.hits]
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r", b""])
+def test_a_line_longer_than_the_carry_limit_reads_the_same_in_any_chunking(end: bytes) -> None:
+    line = b"error: head " + b"-" * (3 * LONG_LINE_BYTES) + b" FAILED tail"
+    data = b"$ build\n" + line + end + b"npm ERR! code ELIFECYCLE\n"[: 40 if end else 0]
+    whole = _scan_in_chunks(data, len(data))
+    assert whole
+    assert (2, line_text(line)) in whole
+    for chunk in (4096, 100_000, LONG_LINE_BYTES + 1):
+        assert _scan_in_chunks(data, chunk) == whole
+
+
+def test_memory_stays_bounded_by_the_chunk_on_a_line_of_any_length() -> None:
+    # A 64 MB line held whole took over twice its size; now what is kept is the chunk,
+    # the line's head and a few KB of its latest bytes.
+    chunk = b"." * (256 << 10)
+    scanner = LogScanner(rule_set())
+    tracemalloc.start()
+    try:
+        scanner.feed(b"$ make\n")
+        for _ in range(256):
+            scanner.feed(chunk)
+        scanner.feed(b"clang: error: linker command failed with exit code 1\n")
+        result = scanner.finish()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * LONG_LINE_BYTES + 4 * len(chunk)
+    assert any(hit.number == 2 and hit.rule.id.endswith("linker") for hit in result.hits)
+    text = result.view.text(2) or ""
+    assert text.endswith("clang: error: linker command failed with exit code 1")
+    cut = 256 * len(chunk) + 52 - LINE_HEAD_BYTES - LINE_TAIL_BYTES
+    assert f" {cut} bytes cut " in text

@@ -277,6 +277,8 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
         window_start = 0 if start == 0 else _next_line_start(stream, start - MARGIN_BYTES, size)
         window_start = min(window_start, start)
         window_end = size if end == size else _next_line_start(stream, end + MARGIN_BYTES, size)
+        if window_end - end > MARGIN_BYTES + LOOK_BYTES:  # no line starts near: read no
+            window_end = end  # margin rather than a giant line, or the rest of the file
         stream.seek(window_start)
         scanner = new_scanner(baseline, matcher)
         scanner.feed(stream.read(start - window_start))

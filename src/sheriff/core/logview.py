@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from sheriff.core.noise import clean_line
 
 MAX_LINE_BYTES = 8192
-"""Longer lines are read as their head and tail: see ``line_text``."""
+"""Longer lines are read as their head and tail: see ``abridge``."""
 LINE_HEAD_BYTES = 6144
-LINE_TAIL_BYTES = 2048
+LINE_TAIL_BYTES = 2000
+"""Head, tail and the note of the cut fit in ``MAX_LINE_BYTES``: an abridged line is
+abridged no further, so a line may be abridged early (while it streams in) or late."""
 
 
 def decode(raw: bytes) -> str:
@@ -24,23 +26,34 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def abridge(raw: bytes, dropped: int = 0) -> bytes:
+    """A line as every stage reads it: whole up to ``MAX_LINE_BYTES``, else its first
+    ``LINE_HEAD_BYTES`` and last ``LINE_TAIL_BYTES`` around a note of how much was cut.
+
+    ``dropped`` counts bytes already taken out of ``raw``'s middle (the scanner drops
+    the middle of a line that is still streaming in); ``raw`` must keep the line's
+    first and last bytes around that gap. ``abridge(abridge(x)) == abridge(x)``.
+    """
+    length = len(raw) + dropped
+    if length <= MAX_LINE_BYTES:
+        return raw
+    cut = length - LINE_HEAD_BYTES - LINE_TAIL_BYTES
+    return b"%s \xe2\x80\xa6 %d bytes cut \xe2\x80\xa6 %s" % (
+        raw[:LINE_HEAD_BYTES],
+        cut,
+        raw[-LINE_TAIL_BYTES:],
+    )
+
+
 def line_text(raw: bytes) -> str:
-    """The text of one raw line as every stage reads it: decoded and cleaned.
+    """The text of one raw line as every stage reads it: abridged, decoded and cleaned.
 
     A line longer than ``MAX_LINE_BYTES`` (a minified bundle, a classpath, a list of
-    thousands of test ids) keeps its first ``LINE_HEAD_BYTES`` and last
-    ``LINE_TAIL_BYTES`` around a note of how much was cut. The precise patterns of stage
-    2 then read a bounded line, whatever the log holds, and a report pasted into an issue
-    stays readable; a failure is stated at a line's start or end, not in its middle.
+    thousands of test ids) is cut in its middle (``abridge``). The precise patterns of
+    stage 2 then read a bounded line, whatever the log holds, and a report pasted into an
+    issue stays readable; a failure is stated at a line's start or end, not in its middle.
     """
-    if len(raw) > MAX_LINE_BYTES:
-        cut = len(raw) - LINE_HEAD_BYTES - LINE_TAIL_BYTES
-        raw = b"%s \xe2\x80\xa6 %d bytes cut \xe2\x80\xa6 %s" % (
-            raw[:LINE_HEAD_BYTES],
-            cut,
-            raw[-LINE_TAIL_BYTES:],
-        )
-    return clean_line(decode(raw))
+    return clean_line(decode(abridge(raw)))
 
 
 @dataclass(slots=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sheriff.core.diffing import PassingBaseline
-from sheriff.core.logview import LogView, Region
+from sheriff.core.lines import LineCarry
+from sheriff.core.logview import MAX_LINE_BYTES, LogView, Region, abridge
 from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
 
 __all__ = ["Hit", "LogScanner", "Rule", "RuleSet", "ScanResult", "merge_regions", "scan_bytes"]
@@ -48,7 +49,7 @@ class LogScanner:
         self._matcher: TriggerMatcher = matcher or rules
         self._baseline = baseline
         self._novel: list[int] | None = [] if baseline is not None else None
-        self._carry = b""
+        self._carry = LineCarry()
         self._lines_before = 0
         self._total_bytes = 0
         self._regions: list[Region] = []
@@ -62,21 +63,19 @@ class LogScanner:
 
     def feed(self, chunk: bytes) -> None:
         self._total_bytes += len(chunk)
-        buffer = self._carry + chunk if self._carry else chunk
-        cut = _last_complete_line_end(buffer)
-        self._carry = buffer[cut:]
-        if cut:
-            self._scan_buffer(buffer[:cut])
+        buffer = self._carry.push(chunk)
+        if buffer:
+            self._scan_buffer(buffer)
 
     @property
     def lines_read(self) -> int:
         """Lines fed so far; an unfinished last line counts as one."""
-        return self._lines_before + (1 if self._carry else 0)
+        return self._lines_before + (1 if self._carry.pending else 0)
 
     def finish(self) -> ScanResult:
-        if self._carry:
-            self._scan_buffer(self._carry)
-            self._carry = b""
+        rest = self._carry.flush()
+        if rest:
+            self._scan_buffer(rest)
         total = self._lines_before
         tail = self._last_lines
         tail_base = total - len(tail)
@@ -215,17 +214,20 @@ class LogScanner:
         if start >= stop:
             return
         first = base + start + 1
+        kept = lines[start:stop]
+        if max(map(len, kept)) > MAX_LINE_BYTES:
+            kept = [abridge(line) for line in kept]  # bounded memory; read the same
         if self._regions:
             previous = self._regions[-1]
             previous_end = previous.first + len(previous.lines)  # just after its last line
             if previous.first <= first <= previous_end:
-                start += previous_end - first  # skip the lines it already holds
-                if start < stop:
-                    previous.lines.extend(lines[start:stop])
-                    self._kept += stop - start
+                held = previous_end - first  # skip the lines it already holds
+                if held < len(kept):
+                    previous.lines.extend(kept[held:])
+                    self._kept += len(kept) - held
                 return
-        self._regions.append(Region(first, lines[start:stop]))
-        self._kept += stop - start
+        self._regions.append(Region(first, kept))
+        self._kept += len(kept)
 
 
 def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:
@@ -250,13 +252,6 @@ def count_breaks(buffer: bytes, start: int, end: int) -> int:
         + buffer.count(b"\r", start, end)
         - buffer.count(b"\r\n", start, end)
     )
-
-
-def _last_complete_line_end(buffer: bytes) -> int:
-    """Where the last complete line ends; a trailing ``\\r`` waits for a possible ``\\n``."""
-    newline = buffer.rfind(b"\n")
-    carriage = buffer.rfind(b"\r", 0, len(buffer) - 1)
-    return max(newline, carriage) + 1
 
 
 def merge_regions(regions: list[Region]) -> list[Region]:
