@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sheriff.app.log_ports import LogReader, PartScanner
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.excerpt import DEFAULT_BUDGET
+from sheriff.core.lines import split_lines
 from sheriff.core.model import TriageReport
 from sheriff.core.parts import merge_parts
 from sheriff.core.rules import TriggerMatcher
@@ -35,7 +36,7 @@ def triage_logs(
     """
     baseline = None
     if request.passing_log is not None:
-        baseline = PassingBaseline(reader.read_all(request.passing_log).splitlines())
+        baseline = PassingBaseline(split_lines(reader.chunks(request.passing_log)))
     return [
         _triage_one(source, request, reader=reader, parts=parts, baseline=baseline, matcher=matcher)
         for source in request.sources

@@ -16,9 +16,19 @@ _NUMBER_KEY = "<n>"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
+MAX_REMEMBERED_CHARS = 64 << 20
+"""Text of the passing log's lines kept as they are, besides their keys: most lines of a
+failing run are lines of the passing run, and finding the text is much cheaper than
+masking it. Past this much text, lines are masked every time (memory stays bounded)."""
+
+
 def diff_key(raw: bytes) -> str:
     """The comparable form of a line: no CI decoration, no run-specific values."""
-    key = mask_volatile(line_text(raw))
+    return _key_of(line_text(raw))
+
+
+def _key_of(text: str) -> str:
+    key = mask_volatile(text)
     return _NUMBER_KEY if _BARE_NUMBER.fullmatch(key) else key
 
 
@@ -31,12 +41,27 @@ def _word_bag(key: str) -> tuple[str, ...]:
 class PassingBaseline:
     """The set of line shapes a passing run printed."""
 
-    def __init__(self, raw_lines: Iterable[bytes]) -> None:
-        self._keys = {diff_key(raw) for raw in raw_lines}
+    def __init__(
+        self, raw_lines: Iterable[bytes], remembered_chars: int = MAX_REMEMBERED_CHARS
+    ) -> None:
+        self._keys: set[str] = set()
+        self._texts: set[str] = set()
+        room = remembered_chars
+        for raw in raw_lines:
+            text = line_text(raw)
+            if text in self._texts:
+                continue
+            if room > 0:
+                self._texts.add(text)
+                room -= len(text)
+            self._keys.add(_key_of(text))
         self._bags = {_word_bag(key) for key in self._keys}
 
     def is_novel(self, raw: bytes) -> bool:
-        key = diff_key(raw)
+        text = line_text(raw)
+        if text in self._texts:
+            return False
+        key = _key_of(text)
         if not key or key == _NUMBER_KEY or key in self._keys:
             return False
         return _word_bag(key) not in self._bags
