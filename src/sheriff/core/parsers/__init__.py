@@ -34,6 +34,7 @@ from sheriff.core.parsers import (
     tap,
 )
 from sheriff.core.parsers.base import Parser
+from sheriff.core.parsers.focus import focus_messages
 from sheriff.core.scan import Hit, RuleSet, ScanResult, scan_bytes
 
 ALL_PARSERS: tuple[Parser, ...] = (
@@ -76,7 +77,7 @@ def run_parsers(scan: ScanResult, parsers: Sequence[Parser] = ALL_PARSERS) -> li
     for parser in parsers:
         own = by_parser.get(parser.name)
         if own:
-            findings.extend(parser.parse(scan.view, own))
+            findings.extend(focus_messages(parser.parse(scan.view, own), own))
     findings.sort(key=attrgetter("anchor"))
     return findings
 
