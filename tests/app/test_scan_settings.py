@@ -11,7 +11,13 @@ from sheriff.app.ports import CaseState
 from sheriff.config import load_settings
 from sheriff.core.model import FailureType
 from sheriff.entry.scan_command import Loop, parse_interval, render_report
-from sheriff.errors import ConfigError, GitHubUnavailableError, InputError
+from sheriff.errors import (
+    ConfigError,
+    GitHubUnavailableError,
+    InputError,
+    SheriffError,
+    StoreUnavailableError,
+)
 from tests.app.scan_world import (
     FLAKY_SEED_RUNS,
     TEST_NAME,
@@ -137,14 +143,22 @@ def test_junit_artifacts_are_triaged_when_configured(tmp_path: Path) -> None:
         assert not list((tmp_path / "data" / "artifacts").rglob("*.xml"))  # cleaned up
 
 
-def test_an_interval_loop_survives_a_github_outage() -> None:
+@pytest.mark.parametrize(
+    "outage",
+    [
+        GitHubUnavailableError("GitHub answered 502", hint="try later"),
+        StoreUnavailableError("cannot use the database: server closed the connection"),
+    ],
+    ids=["github", "database"],
+)
+def test_an_interval_loop_survives_an_outage(outage: SheriffError) -> None:
     calls: list[str] = []
     pauses: list[float] = []
 
     def scan_once() -> None:
         calls.append("scan")
         if len(calls) == 1:
-            raise GitHubUnavailableError("GitHub answered 502", hint="try later")
+            raise outage
 
     def sleep(seconds: float) -> None:
         pauses.append(seconds)

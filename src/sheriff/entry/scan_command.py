@@ -18,13 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheriff.config import Settings
 from sheriff.core.issues import IssueAction
 from sheriff.core.repo_config import RepoSettings
-from sheriff.errors import (
-    ConfigError,
-    GitHubUnavailableError,
-    InputError,
-    RateLimitedError,
-    StoreLockedError,
-)
+from sheriff.errors import RETRYABLE_ERRORS, ConfigError, InputError
 
 if TYPE_CHECKING:
     from sheriff.adapters.github import AppCredentials, GitHubForge, GitHubSettings
@@ -208,13 +202,14 @@ def _rerun_lines(report: ScanReport, *, dry_run: bool) -> list[str]:
     return lines + report.rerun_outcomes
 
 
-TRANSIENT = (GitHubUnavailableError, RateLimitedError, StoreLockedError)
+TRANSIENT = RETRYABLE_ERRORS  # the same failures a worker retries
 
 
 @dataclass(frozen=True, slots=True)
 class Loop:
     """Scan once, or every ``interval`` seconds; a repeating scan outlives a GitHub outage,
-    a spent rate limit or a busy database (it tries again next time), not other errors."""
+    a spent rate limit or a database that is busy or away (it tries again next time), not
+    other errors."""
 
     interval: int | None
     sleep: Callable[[float], None] = time.sleep
