@@ -129,3 +129,17 @@ def test_a_part_reads_no_margin_into_a_giant_line(tmp_path: Path) -> None:
     assert part.lines_owned == 2001
     assert max(region.last for region in part.regions) == 2001
     assert [finding.anchor for finding in part.findings] == [2001]
+
+
+def test_a_utf16_log_is_read_whole_as_its_text(tmp_path: Path, big_log: Path) -> None:
+    # Cut after a "\n" byte, a UTF-16 file would leave the "\0" of that "\n\0" to the
+    # next part: such a file is streamed by one process, decoded as it goes.
+    wide = tmp_path / "powershell.log"
+    wide.write_bytes(big_log.read_bytes().decode("utf-8", "replace").encode("utf-16"))
+    parallel = ProcessPartScanner(workers=2, min_bytes=1)
+    assert parallel.scan(str(wide), None) is None
+    reader = FileLogReader(chunk_bytes=64 << 10)
+    request = TriageRequest([str(big_log), str(wide)], budget=60)
+    narrow_report, wide_report = (report_to_json(r) for r in triage_logs(request, reader, parallel))
+    assert narrow_report["failures"]
+    assert {**wide_report, "source": "-"} == {**narrow_report, "source": "-"}

@@ -3,6 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sheriff.core.encoding import wide_codec
 from sheriff.core.model import FailureType
 from sheriff.core.triage import triage_bytes
 from tests.conftest import read_shared
@@ -85,7 +86,9 @@ _LOGGY = st.lists(
 def test_never_crashes_on_log_shaped_input(lines: list[bytes], newline: bytes) -> None:
     data = newline.join(lines)
     report = triage_bytes(data, budget=30)
-    assert report.lines == len(data.splitlines())
+    codec = wide_codec(data)  # b"\xff\xfe" first: the byte order mark of UTF-16
+    text = data if codec is None else data.decode(codec, "replace").encode()
+    assert report.lines == len(text.splitlines())
     for failure in report.failures:
         assert 1 <= failure.finding.anchor <= report.lines
         for first, last in failure.finding.ranges:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 from sheriff.core.diffing import PassingBaseline
+from sheriff.core.encoding import SNIFF_BYTES, wide_codec
 from sheriff.core.parsers import rule_set
 from sheriff.core.parts import PartResult, part_result
 from sheriff.core.rules import TriggerMatcher
@@ -74,7 +75,7 @@ class ProcessPartScanner:
         if self._workers < 2 or name == "-" or not path.is_file():
             return None
         size = path.stat().st_size
-        if size < self._min_bytes or _is_packed(path):
+        if size < self._min_bytes or not _is_plain(path):
             return None
         cuts = _cut_points(path, size, _part_ends(size, self._workers))
         if len(cuts) < 3:
@@ -223,10 +224,13 @@ def _claim(claims: int) -> bytes:
         return b""
 
 
-def _is_packed(path: Path) -> bool:
+def _is_plain(path: Path) -> bool:
+    """Not compressed, and in an encoding whose line breaks are single bytes (a UTF-16
+    file cut after a ``\n`` byte would leave its ``\0`` to the next part)."""
     with path.open("rb") as stream:
-        magic = stream.read(4)
-    return magic[:2] == b"\x1f\x8b" or zipfile.is_zipfile(path)
+        head = stream.read(SNIFF_BYTES)
+    packed = head[:2] == b"\x1f\x8b" or zipfile.is_zipfile(path)
+    return not packed and wide_codec(head) is None
 
 
 def _cut_points(path: Path, size: int, ends: list[int]) -> list[int]:
@@ -280,7 +284,7 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
         if window_end - end > MARGIN_BYTES + LOOK_BYTES:  # no line starts near: read no
             window_end = end  # margin rather than a giant line, or the rest of the file
         stream.seek(window_start)
-        scanner = new_scanner(baseline, matcher)
+        scanner = new_scanner(baseline, matcher, from_start=window_start == 0)
         scanner.feed(stream.read(start - window_start))
         lines_before = scanner.lines_read
         remaining = end - start

@@ -4,13 +4,14 @@ A chunk may end inside a line, or between the two bytes of a ``\\r\\n``; the unf
 part is carried into the next chunk. A line still unfinished after ``LONG_LINE_BYTES``
 (a minified bundle, progress dots with no line break, hostile input) loses its middle at
 once and is read as ``abridge`` reads it, so memory stays bounded by the chunk size
-whatever one line's length.
+whatever one line's length. A log in UTF-16 or UTF-32 is read as UTF-8 (``encoding.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from sheriff.core.encoding import Utf8Input
 from sheriff.core.logview import LINE_HEAD_BYTES, LINE_TAIL_BYTES, abridge
 
 LONG_LINE_BYTES = 1 << 20
@@ -18,19 +19,37 @@ LONG_LINE_TAIL_BYTES = 2 * LINE_TAIL_BYTES  # kept of such a line's end while it
 
 
 class LineCarry:
-    """Push chunks in order; get back buffers that end on a line break."""
+    """Push chunks in order; get back buffers that end on a line break.
 
-    def __init__(self) -> None:
+    ``from_start`` says the chunks start at the log's first byte, where its encoding is
+    told; a part of a file scanned on its own (``parallel_scan``) starts elsewhere, in a
+    file already known to be neither UTF-16 nor UTF-32.
+    """
+
+    def __init__(self, *, from_start: bool = True) -> None:
+        self._utf8 = Utf8Input() if from_start else None
         self._carry = b""
         self._dropped = 0  # bytes taken out of the middle of the carried line
 
     @property
     def pending(self) -> bool:
-        """Whether an unfinished line is carried."""
-        return bool(self._carry)
+        """Whether an unfinished line is carried (exact once ``SNIFF_BYTES`` are in)."""
+        return bool(self._carry) or (self._utf8 is not None and self._utf8.holding)
 
     def push(self, chunk: bytes) -> bytes:
         """The whole lines completed by ``chunk`` (maybe none), with their breaks."""
+        if self._utf8 is not None:
+            chunk = self._utf8.push(chunk)
+        return self._lines_of(chunk)
+
+    def flush(self) -> bytes:
+        """What is left at the end of the input: the last lines, the last unfinished."""
+        lines = self._lines_of(self._utf8.flush()) if self._utf8 is not None else b""
+        rest = self._close_long_line(self._carry, last=True) if self._dropped else self._carry
+        self._carry = b""
+        return lines + rest
+
+    def _lines_of(self, chunk: bytes) -> bytes:
         buffer = self._carry + chunk if self._carry else chunk
         if self._dropped:
             buffer = self._close_long_line(buffer, last=False)
@@ -39,12 +58,6 @@ class LineCarry:
         if len(self._carry) > LONG_LINE_BYTES:
             self._drop_carried_middle()
         return buffer[:cut] if cut < len(buffer) else buffer
-
-    def flush(self) -> bytes:
-        """What is left at the end of the input: the last line, unfinished or not."""
-        rest = self._close_long_line(self._carry, last=True) if self._dropped else self._carry
-        self._carry = b""
-        return rest
 
     def _drop_carried_middle(self) -> None:
         carry = self._carry

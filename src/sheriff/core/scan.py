@@ -44,12 +44,15 @@ class LogScanner:
         rules: RuleSet,
         baseline: PassingBaseline | None = None,
         matcher: TriggerMatcher | None = None,
+        *,
+        from_start: bool = True,
     ) -> None:
+        """``from_start``: the chunks begin at the log's first byte (see ``LineCarry``)."""
         self._rules = rules
         self._matcher: TriggerMatcher = matcher or rules
         self._baseline = baseline
         self._novel: list[int] | None = [] if baseline is not None else None
-        self._carry = LineCarry()
+        self._carry = LineCarry(from_start=from_start)
         self._lines_before = 0
         self._total_bytes = 0
         self._regions: list[Region] = []

@@ -20,10 +20,14 @@ MAX_FAILURES = 200
 
 
 def new_scanner(
-    passing: PassingBaseline | None = None, matcher: TriggerMatcher | None = None
+    passing: PassingBaseline | None = None,
+    matcher: TriggerMatcher | None = None,
+    *,
+    from_start: bool = True,
 ) -> LogScanner:
-    """A scanner with every known rule, ready to be fed chunks (RE2 unless ``matcher``)."""
-    return LogScanner(rule_set(ALL_PARSERS), passing, matcher)
+    """A scanner with every known rule, ready to be fed chunks (RE2 unless ``matcher``);
+    ``from_start`` is False for a part of a file that begins inside it."""
+    return LogScanner(rule_set(ALL_PARSERS), passing, matcher, from_start=from_start)
 
 
 def analyse(
