@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 
 from sheriff.adapters.logfiles import FileLogReader
-from sheriff.adapters.parallel_scan import LOOK_BYTES, MARGIN_BYTES, ProcessPartScanner, scan_part
+from sheriff.adapters.parallel_scan import (
+    LOOK_BYTES,
+    MARGIN_BYTES,
+    MIN_PART_HIT_LINES,
+    ProcessPartScanner,
+    scan_part,
+)
 from sheriff.app.triage_logs import TriageRequest, triage_logs
 from sheriff.core.parsers import rule_set
 from sheriff.core.render_json import report_to_json
+from sheriff.core.scan import MAX_HIT_LINES, TAIL_LINES
 from sheriff.errors import InputError, TriageWorkerError
 from tests.conftest import read_shared
 
@@ -143,3 +150,26 @@ def test_a_utf16_log_is_read_whole_as_its_text(tmp_path: Path, big_log: Path) ->
     narrow_report, wide_report = (report_to_json(r) for r in triage_logs(request, reader, parallel))
     assert narrow_report["failures"]
     assert {**wide_report, "source": "-"} == {**narrow_report, "source": "-"}
+
+
+def test_parts_share_the_limit_on_examined_lines(tmp_path: Path) -> None:
+    # Each part may confirm twice its share of MAX_HIT_LINES (by its bytes), not the
+    # whole limit each: a split log examines between one and two times the limit.
+    count = MAX_HIT_LINES + 40_000
+    dense = tmp_path / "dense.log"
+    dense.write_bytes(
+        b"".join(
+            b"FAILED tests/test_m.py::test_case_%d - AssertionError\n" % n for n in range(count)
+        )
+    )
+    request = TriageRequest([str(dense)], budget=50)
+    parallel = ProcessPartScanner(workers=2, min_bytes=1)
+    parts = parallel.scan(str(dense), None)
+    assert parts is not None
+    split = triage_logs(request, FileLogReader(), parallel)[0]
+    streamed = triage_logs(request, FileLogReader())[0]
+    assert streamed.skipped_lines == count - MAX_HIT_LINES - TAIL_LINES
+    slack = len(parts) * (MIN_PART_HIT_LINES + TAIL_LINES)
+    examined = count - split.skipped_lines
+    assert MAX_HIT_LINES <= examined <= 2 * MAX_HIT_LINES + slack
+    assert split.failures[0].finding == streamed.failures[0].finding

@@ -33,6 +33,7 @@ from sheriff.core.encoding import SNIFF_BYTES, wide_codec
 from sheriff.core.parsers import rule_set
 from sheriff.core.parts import PartResult, part_result
 from sheriff.core.rules import TriggerMatcher
+from sheriff.core.scan import MAX_HIT_LINES
 from sheriff.core.triage import find_failures, new_scanner
 from sheriff.errors import TriageWorkerError
 
@@ -43,6 +44,7 @@ MARGIN_BYTES = 256 << 10
 READ_BYTES = 8 << 20
 LOOK_BYTES = 1 << 20  # how far a cut may move to reach a line start
 PEEK_BYTES = 4 << 10
+MIN_PART_HIT_LINES = 1_000  # a part's share of scan.MAX_HIT_LINES, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +270,13 @@ def _first_break_end(data: bytes) -> int | None:
     return newline + 1 if newline >= 0 else None
 
 
+def _hit_line_share(part_bytes: int, size: int) -> int:
+    """How many hit lines a part may confirm: twice its share of ``MAX_HIT_LINES`` by
+    bytes (failures are not spread evenly through a log), so a split log confirms
+    between one and two times the limit."""
+    return max(2 * MAX_HIT_LINES * part_bytes // size, MIN_PART_HIT_LINES)
+
+
 def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
     path: str,
     start: int,
@@ -287,6 +296,7 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
         scanner = new_scanner(baseline, matcher, from_start=window_start == 0)
         scanner.feed(stream.read(start - window_start))
         lines_before = scanner.lines_read
+        scanner.allow_hit_lines(_hit_line_share(end - start, size))
         remaining = end - start
         while remaining > 0:
             chunk = stream.read(min(READ_BYTES, remaining))

@@ -55,13 +55,23 @@ def _triage_one(
     results = parts.scan(source, baseline) if parts is not None else None
     if results is not None:
         merged = merge_parts(results)
-        view, findings, novel = merged.view, merged.findings, merged.novel
+        view, findings, novel, skipped = (
+            merged.view,
+            merged.findings,
+            merged.novel,
+            merged.skipped,
+        )
     else:
         scanner = new_scanner(baseline, matcher)
         for chunk in reader.chunks(source):
             scanner.feed(chunk)
         scan = scanner.finish()
-        view, findings, novel = scan.view, find_failures(scan), scan.novel
+        view, findings, novel, skipped = (
+            scan.view,
+            find_failures(scan),
+            scan.novel,
+            len(scan.skipped),
+        )
     return report_from(
         view,
         findings,
@@ -70,4 +80,5 @@ def _triage_one(
         budget=request.budget,
         repo=request.repo,
         platform=request.platform,
+        skipped=skipped,
     )

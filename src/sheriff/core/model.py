@@ -188,3 +188,7 @@ class TriageReport:
     failures: tuple[Failure, ...]
     classification: ClassificationReport
     excerpt_text: tuple[tuple[int, str], ...] = field(default=())
+    skipped_lines: int = 0
+    """Lines that looked like failures but were not examined: past ``scan.MAX_HIT_LINES``
+    confirmed lines, only the last lines are (a file split across cores may confirm up
+    to twice the limit, each part a share)."""

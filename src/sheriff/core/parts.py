@@ -8,6 +8,7 @@ findings anchored in the range it owns and numbers lines from its window's first
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
@@ -27,6 +28,8 @@ class PartResult:
     """Lines of the window that precede the owned range (owned by the previous part)."""
     lines_owned: int
     bytes_owned: int
+    skipped: int = 0
+    """Candidate lines of the owned range left unexamined (``scan.MAX_HIT_LINES``)."""
 
 
 def part_result(
@@ -42,8 +45,9 @@ def part_result(
     novel = None
     if scan.novel is not None:
         novel = tuple(number for number in scan.novel if first <= number <= last)
+    skipped = bisect_right(scan.skipped, last) - bisect_left(scan.skipped, first)
     return PartResult(
-        owned, tuple(scan.view.regions), novel, lines_before, lines_owned, bytes_owned
+        owned, tuple(scan.view.regions), novel, lines_before, lines_owned, bytes_owned, skipped
     )
 
 
@@ -53,6 +57,7 @@ class MergedScan:
     findings: list[Finding]
     novel: list[int] | None
     total_bytes: int
+    skipped: int = 0
 
 
 def merge_parts(parts: Sequence[PartResult]) -> MergedScan:
@@ -74,7 +79,13 @@ def merge_parts(parts: Sequence[PartResult]) -> MergedScan:
         del region.lines[max(total - region.first + 1, 0) :]
     view = LogView(total, kept)
     findings.sort(key=lambda finding: finding.anchor)
-    return MergedScan(view, findings, novel, sum(part.bytes_owned for part in parts))
+    return MergedScan(
+        view,
+        findings,
+        novel,
+        sum(part.bytes_owned for part in parts),
+        sum(part.skipped for part in parts),
+    )
 
 
 _FIELD_NAMES = [item.name for item in fields(Finding)]

@@ -37,6 +37,7 @@ def report_to_json(report: TriageReport) -> JsonObject:
         },
         "failures": [_failure(failure) for failure in report.failures],
         "classification": classification_to_json(report.classification),
+        "skipped_lines": report.skipped_lines,
     }
 
 

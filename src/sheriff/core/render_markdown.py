@@ -7,6 +7,7 @@ import re
 from sheriff.core.classify import level_of
 from sheriff.core.model import Failure, Strength, TriageReport
 from sheriff.core.redact import redact
+from sheriff.core.scan import MAX_HIT_LINES
 
 MAX_LISTED = 15
 
@@ -60,8 +61,20 @@ def _headline(report: TriageReport) -> str:
     )
 
 
+def _skipped_note(report: TriageReport) -> str | None:
+    if not report.skipped_lines:
+        return None
+    return (
+        f"{report.skipped_lines:,} more lines that look like failures were not examined: "
+        f"this log has more than {MAX_HIT_LINES:,} of them (its last lines were)."
+    )
+
+
 def render_markdown(report: TriageReport) -> str:
     out = [f"### Sheriff triage: `{report.source}`", "", _headline(report), ""]
+    note = _skipped_note(report)
+    if note is not None:
+        out += [f"> {note}", ""]
     if report.failures:
         out += ["| # | type | what | where | message |", "|---|---|---|---|---|"]
         for failure in _listed(report):
@@ -99,6 +112,9 @@ def _fence(lines: list[str]) -> str:
 
 def render_text(report: TriageReport) -> str:
     out = [f"== {report.source} ({report.lines} lines)", _headline(report).replace("**", "")]
+    note = _skipped_note(report)
+    if note is not None:
+        out.append(f"note: {note}")
     for failure in _listed(report):
         finding = failure.finding
         out.append(

@@ -8,7 +8,9 @@ exactly as ``bytes.splitlines`` splits them, however the input is cut into chunk
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.lines import LineCarry
@@ -25,6 +27,13 @@ NOISY_BEFORE = 8
 NOISY_AFTER = 12
 MEMO_LINES = 1 << 16
 MEMO_LINE_BYTES = 1024  # longer lines are rarely repeated; their keys would cost memory
+MAX_HIT_LINES = 50_000
+"""Lines confirmed as hits before the scan stops confirming more. A log of a million
+failing tests (or one written to be) took 40 s and 2 GB; the report names 200 failures.
+Past the limit only the last ``TAIL_LINES`` lines are still examined (the summary and
+the exit line are there), and the lines left unexamined are counted in the report."""
+MAX_NOVEL_LINES = 50_000
+"""Lines absent from the passing log that are kept as evidence, at most."""
 
 
 @dataclass(slots=True)
@@ -34,6 +43,8 @@ class ScanResult:
     total_bytes: int
     novel: list[int] | None = None
     """Lines absent from the passing log, when one was given."""
+    skipped: array[int] = field(default_factory=lambda: array("Q"))
+    """Candidate lines left unexamined past ``MAX_HIT_LINES``, in order (8 bytes each)."""
 
 
 class LogScanner:
@@ -63,12 +74,21 @@ class LogScanner:
         self._keep_until = 0
         self._noisy_until = 0
         self._confirmed: dict[bytes, list[Hit]] = {}
+        self._hit_lines = 0
+        self._max_hit_lines = MAX_HIT_LINES
+        self._tail_open = False  # finish examines the last lines whatever the limit
+        self._skipped = array("Q")
 
     def feed(self, chunk: bytes) -> None:
         self._total_bytes += len(chunk)
         buffer = self._carry.push(chunk)
         if buffer:
             self._scan_buffer(buffer)
+
+    def allow_hit_lines(self, count: int) -> None:
+        """From now on confirm at most ``count`` more hit lines (a part of a split file
+        gets its share of ``MAX_HIT_LINES`` once its leading margin is read)."""
+        self._max_hit_lines = self._hit_lines + count
 
     @property
     def lines_read(self) -> int:
@@ -82,6 +102,9 @@ class LogScanner:
         total = self._lines_before
         tail = self._last_lines
         tail_base = total - len(tail)
+        self._tail_open = True
+        if self._limited:
+            self._examine_tail(tail, tail_base)
         self._examine_noisy(tail, tail_base, [(0, len(tail) - 1)])
         self._keep(tail, 0, len(tail), tail_base)
         view = LogView(total, merge_regions(self._regions))
@@ -89,7 +112,25 @@ class LogScanner:
         hits = sorted(unique.values(), key=lambda hit: hit.number)
         for hit in hits:  # stage 2 already cleaned these lines; parsers read them again
             view.remember(hit.number, hit.text)
-        return ScanResult(view, hits, self._total_bytes, self._novel)
+        skipped = self._skipped[: bisect_right(self._skipped, tail_base)]  # the tail was read
+        return ScanResult(view, hits, self._total_bytes, self._novel, skipped)
+
+    @property
+    def _limited(self) -> bool:
+        """Whether lines are left unconfirmed (``MAX_HIT_LINES`` reached, tail not open)."""
+        return self._hit_lines >= self._max_hit_lines and not self._tail_open
+
+    def _examine_tail(self, tail: list[bytes], base: int) -> None:
+        """Confirm the candidates of the last lines, left unexamined past the limit."""
+        joined = b"\n".join(tail)
+        index, position = 0, 0
+        for found in self._matcher.candidate_offsets(joined):
+            index += joined.count(b"\n", position, found)
+            position = found
+            number = base + index + 1
+            if number not in self._examined:
+                self._examined.add(number)
+                self._hits.extend(self._hits_on(number, tail[index]))
 
     def _scan_buffer(self, buffer: bytes) -> None:
         """Scan one buffer of whole lines, reading the previous buffer's tail as context.
@@ -139,9 +180,13 @@ class LogScanner:
         number = base + index + 1
         if number in self._examined:
             return []
+        if self._limited:
+            self._skipped.append(number)
+            return []
         self._examined.add(number)
         hits = self._hits_on(number, lines[index])
         if hits:
+            self._hit_lines += 1
             self._hits.extend(hits)
             before, after = window(hits)
             if self._kept > MAX_KEPT_LINES:
@@ -178,11 +223,12 @@ class LogScanner:
                 index += joined.count(b"\n", position, found)
                 position = found
                 number = base + index + 1
-                if number in self._examined:
+                if number in self._examined or self._limited:
                     continue
                 self._examined.add(number)
                 hits = self._hits_on(number, lines[index])
                 if hits:
+                    self._hit_lines += 1
                     self._hits.extend(hits)
                     self._keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
 
@@ -190,6 +236,8 @@ class LogScanner:
         if self._baseline is None or self._novel is None:
             return
         for index, raw in enumerate(lines):
+            if len(self._novel) >= MAX_NOVEL_LINES:
+                return
             if self._baseline.is_novel(raw):
                 self._novel.append(base + index + 1)
                 start = max(index - 2, 0)

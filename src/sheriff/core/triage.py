@@ -47,6 +47,7 @@ def analyse(
         budget=budget,
         repo=repo,
         platform=platform,
+        skipped=len(scan.skipped),
     )
 
 
@@ -64,6 +65,7 @@ def report_from(
     budget: int = DEFAULT_BUDGET,
     repo: str | None = None,
     platform: str | None = None,
+    skipped: int = 0,
 ) -> TriageReport:
     """Rank findings, choose the excerpt, classify and fingerprint."""
     ranked = rank(findings)[:MAX_FAILURES]
@@ -76,7 +78,9 @@ def report_from(
         for first, last in excerpt.ranges
         for number in range(first, last + 1)
     )
-    return TriageReport(source, view.total_lines, excerpt, failures, classification, excerpt_text)
+    return TriageReport(
+        source, view.total_lines, excerpt, failures, classification, excerpt_text, skipped
+    )
 
 
 def _identify(findings: Sequence[Finding], repo: str | None, platform: str | None) -> list[Failure]:
