@@ -21,7 +21,7 @@ def _through(data: bytes, size: int) -> bytes:
     [
         ("x".encode("utf-16"), "utf-16"),
         (codecs.BOM_UTF16_BE + "x".encode("utf-16-be"), "utf-16"),
-        ("x".encode("utf-32"), "utf-32"),
+        ("\x00x".encode("utf-16"), "utf-16"),  # not UTF-32's byte order mark
         ("Build started\r\nerror".encode("utf-16-le"), "utf-16-le"),
         ("Build started\r\nerror".encode("utf-16-be"), "utf-16-be"),
         (b"Build started\r\nerror", None),
@@ -36,14 +36,15 @@ def test_the_start_of_a_log_tells_its_encoding(encoded: bytes, codec: str | None
 
 @given(
     st.text(max_size=3000),
-    st.sampled_from(["utf-16", "utf-32", "utf-16-le", "utf-16-be"]),
+    st.sampled_from(["utf-16", "utf-16-le", "utf-16-be"]),
     st.integers(1, 5000),
 )
 def test_a_wide_log_reads_as_its_utf8_text_in_any_chunking(
     text: str, codec: str, size: int
 ) -> None:
     if codec.endswith(("-le", "-be")):  # no byte order mark: told by the NULs of ASCII text
-        text = "PS C:\\build> dotnet test\r\n" + text.encode("ascii", "replace").decode()
+        ascii_text = text.encode("ascii", "replace").decode().replace("\x00", "?")
+        text = "PS C:\\build> dotnet test\r\n" + ascii_text
     out = _through(text.encode(codec), size)
     assert out == text.encode("utf-8", "replace")
 

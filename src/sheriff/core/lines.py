@@ -4,7 +4,7 @@ A chunk may end inside a line, or between the two bytes of a ``\\r\\n``; the unf
 part is carried into the next chunk. A line still unfinished after ``LONG_LINE_BYTES``
 (a minified bundle, progress dots with no line break, hostile input) loses its middle at
 once and is read as ``abridge`` reads it, so memory stays bounded by the chunk size
-whatever one line's length. A log in UTF-16 or UTF-32 is read as UTF-8 (``encoding.py``).
+whatever one line's length. A log in UTF-16 is read as UTF-8 (``encoding.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class LineCarry:
 
     ``from_start`` says the chunks start at the log's first byte, where its encoding is
     told; a part of a file scanned on its own (``parallel_scan``) starts elsewhere, in a
-    file already known to be neither UTF-16 nor UTF-32.
+    file already known not to be UTF-16.
     """
 
     def __init__(self, *, from_start: bool = True) -> None:
