@@ -173,3 +173,19 @@ def test_parts_share_the_limit_on_examined_lines(tmp_path: Path) -> None:
     examined = count - split.skipped_lines
     assert MAX_HIT_LINES <= examined <= 2 * MAX_HIT_LINES + slack
     assert split.failures[0].finding == streamed.failures[0].finding
+
+
+def test_a_file_too_small_to_tell_its_encoding_in_its_first_part_is_not_split(
+    tmp_path: Path,
+) -> None:
+    # The first 4 KiB decide the encoding; a first part shorter than that would end
+    # with its lines still held back, and the parts' line numbers would be wrong.
+    small = tmp_path / "small.log"
+    small.write_bytes(
+        b"".join(b"step %d ok\n" % n for n in range(500))
+        + b"FAILED tests/a.py::test_b - AssertionError\n"
+    )
+    parallel = ProcessPartScanner(workers=2, min_bytes=1)
+    assert parallel.scan(str(small), None) is None
+    report = triage_logs(TriageRequest([str(small)]), FileLogReader(), parallel)[0]
+    assert [failure.finding.anchor for failure in report.failures] == [501]

@@ -38,6 +38,9 @@ from sheriff.core.triage import find_failures, new_scanner
 from sheriff.errors import TriageWorkerError
 
 MIN_SPLIT_BYTES = 24 << 20
+SPLIT_FLOOR_BYTES = 64 << 10
+"""Never split less, whatever ``min_bytes`` asks: the first part must hold more than the
+``SNIFF_BYTES`` that tell the log's encoding, or its line count would still be open."""
 MIN_PART_BYTES = 2 << 20
 MAX_PARTS = 255  # one byte per part in the claims pipe
 MARGIN_BYTES = 256 << 10
@@ -77,7 +80,7 @@ class ProcessPartScanner:
         if self._workers < 2 or name == "-" or not path.is_file():
             return None
         size = path.stat().st_size
-        if size < self._min_bytes or not _is_plain(path):
+        if size < max(self._min_bytes, SPLIT_FLOOR_BYTES) or not _is_plain(path):
             return None
         cuts = _cut_points(path, size, _part_ends(size, self._workers))
         if len(cuts) < 3:
