@@ -36,3 +36,12 @@ def test_context_before_the_match_is_kept_without_the_progress_run() -> None:
     line = b"#" * 700 + b" src/app.c:(.text+0x5): undefined reference to `bar'"
     message = _primary_message(line + b"\n")
     assert message == "\u2026src/app.c:(.text+0x5): undefined reference to `bar'"
+
+
+def test_a_generic_error_line_shows_its_error_word_when_it_comes_late() -> None:
+    # No tool-specific parser knows this line; the weak finding still says what failed.
+    report = triage_bytes(b"x" * 2_000 + b" error: the deploy key was rejected\n")
+    finding = report.failures[0].finding
+    assert finding.sub_type == "error_line"
+    assert finding.message.startswith("\u2026")
+    assert finding.message.endswith("error: the deploy key was rejected")

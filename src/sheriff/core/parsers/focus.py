@@ -42,6 +42,10 @@ def _focused(message: str, hit: Hit) -> str | None:
     indent = len(text) - len(text.lstrip())
     if hit.match.end() <= indent + len(message) or not text.startswith(message, indent):
         return None
-    start = hit.match.start()
+    return message_around(text, hit.match.start(), len(message))
+
+
+def message_around(text: str, start: int, limit: int) -> str:
+    """At most ``limit`` characters of ``text`` from a little before ``start``."""
     before = _RUN.sub("", text[max(start - LEAD_CHARS, 0) : start]).lstrip()
-    return (ELLIPSIS + before + text[start:])[: len(message)].rstrip()
+    return (ELLIPSIS + before + text[start:])[:limit].rstrip()

@@ -14,6 +14,7 @@ import re2
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
+from sheriff.core.parsers.focus import message_around
 from sheriff.core.scan import Hit
 
 _EXIT_RULES = (
@@ -68,6 +69,8 @@ def _error_or_benign() -> re2.Set:
 
 
 _ERROR_OR_BENIGN = _error_or_benign()
+_ERROR_WORD = re2.compile(_ERROR_WORDS)
+MESSAGE_LIMIT = 500
 
 
 def _is_error_line(text: str) -> bool:
@@ -113,12 +116,24 @@ def _weak(hit: Hit, sub_type: str, failure_type: FailureType, kind: str) -> Find
         tool="ci",
         failure_type=failure_type,
         sub_type=sub_type,
-        message=hit.text.strip()[:500],
+        message=_message(hit.text, kind),
         anchor=hit.number,
         ranges=((hit.number, hit.number),),
         strength=Strength.WEAK,
         kind=kind,
     )
+
+
+def _message(text: str, kind: str) -> str:
+    """The line's head; for an error line whose error word comes later (a long line of
+    progress dots, then ``error: ...``), the text around that word."""
+    message = text.strip()[:MESSAGE_LIMIT]
+    if kind != "error" or len(text) <= MESSAGE_LIMIT:
+        return message
+    word = _ERROR_WORD.search(text)
+    if word is None or word.end() <= text.find(message) + len(message):
+        return message
+    return message_around(text, word.start(), MESSAGE_LIMIT)
 
 
 PARSER = Parser(name="generic", rules=PARSER_RULES, parse=_parse)
