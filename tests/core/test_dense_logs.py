@@ -58,3 +58,13 @@ def test_a_log_within_the_limit_examines_every_line_and_says_nothing() -> None:
     assert json.loads(json.dumps(report_to_json(report)))["skipped_lines"] == 0
     assert "not examined" not in render_markdown(report)
     assert len({failure.finding.test for failure in report.failures}) == min(300, 200)
+
+
+def test_past_the_limit_a_failure_of_another_kind_in_the_last_lines_is_found() -> None:
+    # The linker's line has no word the noisy search looks for: only examining the
+    # tail's candidates finds it.
+    linker = b"main.c:(.text+0x1b): undefined reference to `compute_total'"
+    scan = _scan(_failed(2000) + linker + b"\n", allowed=100)
+    assert any(hit.number == 2001 and hit.rule.id == "native.linker" for hit in scan.hits)
+    report = analyse(scan)
+    assert any(failure.finding.sub_type == "linker" for failure in report.failures)

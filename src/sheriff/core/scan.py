@@ -102,8 +102,9 @@ class LogScanner:
         total = self._lines_before
         tail = self._last_lines
         tail_base = total - len(tail)
+        limited = self._limited
         self._tail_open = True
-        if self._limited:
+        if limited:
             self._examine_tail(tail, tail_base)
         self._examine_noisy(tail, tail_base, [(0, len(tail) - 1)])
         self._keep(tail, 0, len(tail), tail_base)
