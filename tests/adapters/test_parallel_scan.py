@@ -13,6 +13,7 @@ from sheriff.adapters.parallel_scan import (
     MARGIN_BYTES,
     MIN_PART_HIT_LINES,
     ProcessPartScanner,
+    _hit_line_share,
     scan_part,
 )
 from sheriff.app.triage_logs import TriageRequest, triage_logs
@@ -189,3 +190,30 @@ def test_a_file_too_small_to_tell_its_encoding_in_its_first_part_is_not_split(
     assert parallel.scan(str(small), None) is None
     report = triage_logs(TriageRequest([str(small)]), FileLogReader(), parallel)[0]
     assert [failure.finding.anchor for failure in report.failures] == [501]
+
+
+def test_failures_crowded_into_one_part_of_a_log_below_the_limit_are_all_read(
+    tmp_path: Path,
+) -> None:
+    # A big suite's summary: 15,000 failures in the last megabyte of a 25 MB log. The
+    # small last parts exceed their share of MAX_HIT_LINES, but the log does not: they
+    # are read again whole, and the split report is the streamed one.
+    log = tmp_path / "suite.log"
+    stamp = b"2026-07-30T12:54:28.4686428Z "
+    with log.open("wb") as out:
+        for n in range(300_000):
+            out.write(stamp + b"tests/test_m%d.py::test_thing_%d PASSED [ 10%%]\n" % (n % 300, n))
+        out.write(b"=========================== short test summary info ====================\n")
+        for n in range(15_000):
+            out.write(b"FAILED tests/test_k%d.py::TestX::test_case_%d - RuntimeError\n" % (n, n))
+    request = TriageRequest([str(log)], budget=50)
+    parallel = ProcessPartScanner(workers=2, min_bytes=1)
+    parts = parallel.scan(str(log), None)
+    assert parts is not None
+    assert any(
+        _hit_line_share(part.bytes_owned, log.stat().st_size) < part.hit_lines for part in parts
+    )
+    split = triage_logs(request, FileLogReader(), parallel)[0]
+    streamed = triage_logs(request, FileLogReader())[0]
+    assert streamed.skipped_lines == 0
+    assert report_to_json(split) == report_to_json(streamed)

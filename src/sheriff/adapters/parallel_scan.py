@@ -87,7 +87,23 @@ class ProcessPartScanner:
             return None
         job = PartJob(str(path), tuple(pairwise(cuts)), size, baseline, self._matcher)
         rule_set()  # compile once here, so forked workers inherit it
-        return _scan_shared(job, self._workers)
+        return _rescan_below_the_limit(job, _scan_shared(job, self._workers))
+
+
+def _rescan_below_the_limit(job: PartJob, parts: list[PartResult]) -> list[PartResult]:
+    """Parts that left lines for their share of ``MAX_HIT_LINES``, scanned again whole
+    when the log as a whole is within the limit. Failures crowd together (a test
+    summary at the end), so a small part may exceed its share of a log that one stream
+    would read whole; then the split report is the streamed one, as below the limit it
+    always is. Past the limit, each part keeps to its share."""
+    if not any(part.skipped for part in parts):
+        return parts
+    if sum(part.hit_lines + part.skipped for part in parts) > MAX_HIT_LINES:
+        return parts
+    return [
+        _scan_range(job, start, end, allowance=MAX_HIT_LINES) if part.skipped else part
+        for part, (start, end) in zip(parts, job.ranges, strict=True)
+    ]
 
 
 def _part_ends(size: int, workers: int) -> list[int]:
@@ -218,7 +234,11 @@ def claimed_parts(job: PartJob, claims: int) -> Iterator[tuple[int, PartResult]]
     while claimed := _claim(claims):
         index = claimed[0]
         start, end = job.ranges[index]
-        yield index, scan_part(job.path, start, end, job.size, job.baseline, job.matcher)
+        yield index, _scan_range(job, start, end)
+
+
+def _scan_range(job: PartJob, start: int, end: int, allowance: int | None = None) -> PartResult:
+    return scan_part(job.path, start, end, job.size, job.baseline, job.matcher, allowance)
 
 
 def _claim(claims: int) -> bytes:
@@ -287,8 +307,10 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
     size: int,
     baseline: PassingBaseline | None,
     matcher: TriggerMatcher | None = None,
+    allowance: int | None = None,
 ) -> PartResult:
-    """Worker: scan ``[start, end)`` plus margins and keep what the range owns."""
+    """Worker: scan ``[start, end)`` plus margins and keep what the range owns, confirming
+    at most ``allowance`` hit lines in it (by default the part's share)."""
     with open(path, "rb") as stream:
         window_start = 0 if start == 0 else _next_line_start(stream, start - MARGIN_BYTES, size)
         window_start = min(window_start, start)
@@ -299,7 +321,7 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
         scanner = new_scanner(baseline, matcher, from_start=window_start == 0)
         scanner.feed(stream.read(start - window_start))
         lines_before = scanner.lines_read
-        scanner.allow_hit_lines(_hit_line_share(end - start, size))
+        scanner.allow_hit_lines(allowance or _hit_line_share(end - start, size))
         remaining = end - start
         while remaining > 0:
             chunk = stream.read(min(READ_BYTES, remaining))

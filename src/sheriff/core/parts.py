@@ -30,6 +30,8 @@ class PartResult:
     bytes_owned: int
     skipped: int = 0
     """Candidate lines of the owned range left unexamined (``scan.MAX_HIT_LINES``)."""
+    hit_lines: int = 0
+    """Lines of the owned range with a hit."""
 
 
 def part_result(
@@ -46,8 +48,16 @@ def part_result(
     if scan.novel is not None:
         novel = tuple(number for number in scan.novel if first <= number <= last)
     skipped = bisect_right(scan.skipped, last) - bisect_left(scan.skipped, first)
+    hit_lines = len({hit.number for hit in scan.hits if first <= hit.number <= last})
     return PartResult(
-        owned, tuple(scan.view.regions), novel, lines_before, lines_owned, bytes_owned, skipped
+        owned,
+        tuple(scan.view.regions),
+        novel,
+        lines_before,
+        lines_owned,
+        bytes_owned,
+        skipped,
+        hit_lines,
     )
 
 

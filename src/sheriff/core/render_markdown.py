@@ -66,7 +66,7 @@ def _skipped_note(report: TriageReport) -> str | None:
         return None
     return (
         f"{report.skipped_lines:,} more lines that look like failures were not examined: "
-        f"this log has more than {MAX_HIT_LINES:,} of them (its last lines were)."
+        f"Sheriff examines about {MAX_HIT_LINES:,} of them in a log, and its last lines."
     )
 
 
