@@ -190,5 +190,5 @@ class TriageReport:
     excerpt_text: tuple[tuple[int, str], ...] = field(default=())
     skipped_lines: int = 0
     """Lines that looked like failures but were not examined: past ``scan.MAX_HIT_LINES``
-    confirmed lines, only the last lines are (a file split across cores may confirm up
-    to twice the limit, each part a share)."""
+    confirmed lines, only the last lines are (a file split across cores beyond the limit
+    may confirm up to twice it, each part a share)."""
