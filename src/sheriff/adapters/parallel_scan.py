@@ -30,6 +30,7 @@ from typing import BinaryIO, NoReturn
 
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.encoding import SNIFF_BYTES, wide_codec
+from sheriff.core.lines import first_break
 from sheriff.core.parsers import rule_set
 from sheriff.core.parts import PartResult, part_result
 from sheriff.core.rules import TriggerMatcher
@@ -286,11 +287,10 @@ def _next_line_start(stream: BinaryIO, offset: int, size: int) -> int:
 
 def _first_break_end(data: bytes) -> int | None:
     """Where the first line break in ``data`` ends; a ``\\r`` ending ``data`` counts."""
-    newline = data.find(b"\n")
-    carriage = data.find(b"\r", 0, newline if newline >= 0 else len(data))
-    if carriage >= 0:
-        return carriage + (2 if data[carriage + 1 : carriage + 2] == b"\n" else 1)
-    return newline + 1 if newline >= 0 else None
+    found = first_break(data)
+    if found < 0:
+        return None
+    return found + (2 if data[found : found + 2] == b"\r\n" else 1)
 
 
 def _hit_line_share(part_bytes: int, size: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sheriff.core.diffing import PassingBaseline
@@ -32,6 +33,7 @@ MAX_HIT_LINES = 50_000
 failing tests (or one written to be) took 40 s and 2 GB; the report names 200 failures.
 Past the limit only the last ``TAIL_LINES`` lines are still examined (the summary and
 the exit line are there), and the lines left unexamined are counted in the report."""
+_NO_LIMIT = 1 << 62
 MAX_NOVEL_LINES = 50_000
 """Lines absent from the passing log that are kept as evidence, at most."""
 
@@ -76,7 +78,6 @@ class LogScanner:
         self._confirmed: dict[bytes, list[Hit]] = {}
         self._hit_lines = 0
         self._max_hit_lines = MAX_HIT_LINES
-        self._tail_open = False  # finish examines the last lines whatever the limit
         self._skipped = array("Q")
 
     def feed(self, chunk: bytes) -> None:
@@ -102,10 +103,9 @@ class LogScanner:
         total = self._lines_before
         tail = self._last_lines
         tail_base = total - len(tail)
-        limited = self._limited
-        self._tail_open = True
-        if limited:
+        if self._limited:
             self._examine_tail(tail, tail_base)
+        self._max_hit_lines = _NO_LIMIT  # the last lines are examined whatever the limit
         self._examine_noisy(tail, tail_base, [(0, len(tail) - 1)])
         self._keep(tail, 0, len(tail), tail_base)
         view = LogView(total, merge_regions(self._regions))
@@ -118,16 +118,12 @@ class LogScanner:
 
     @property
     def _limited(self) -> bool:
-        """Whether lines are left unconfirmed (``MAX_HIT_LINES`` reached, tail not open)."""
-        return self._hit_lines >= self._max_hit_lines and not self._tail_open
+        """Whether lines are left unconfirmed (``MAX_HIT_LINES`` reached)."""
+        return self._hit_lines >= self._max_hit_lines
 
     def _examine_tail(self, tail: list[bytes], base: int) -> None:
         """Confirm the candidates of the last lines, left unexamined past the limit."""
-        joined = b"\n".join(tail)
-        index, position = 0, 0
-        for found in self._matcher.candidate_offsets(joined):
-            index += joined.count(b"\n", position, found)
-            position = found
+        for index in _matched_lines(tail, 0, len(tail) - 1, self._matcher.candidate_offsets):
             number = base + index + 1
             if number not in self._examined:
                 self._examined.add(number)
@@ -218,11 +214,7 @@ class LogScanner:
     def _examine_noisy(self, lines: list[bytes], base: int, spans: list[tuple[int, int]]) -> None:
         """Look for noisy rules inside the given spans of line indices."""
         for first, last in spans:
-            joined = b"\n".join(lines[first : last + 1])
-            index, position = first, 0
-            for found in self._matcher.noisy_offsets(joined):
-                index += joined.count(b"\n", position, found)
-                position = found
+            for index in _matched_lines(lines, first, last, self._matcher.noisy_offsets):
                 number = base + index + 1
                 if number in self._examined or self._limited:
                     continue
@@ -280,6 +272,19 @@ class LogScanner:
                 return
         self._regions.append(Region(first, kept))
         self._kept += len(kept)
+
+
+def _matched_lines(
+    lines: list[bytes], first: int, last: int, offsets: Callable[[bytes], Iterable[int]]
+) -> Iterator[int]:
+    """Indices of the lines in ``lines[first : last + 1]`` where ``offsets`` (a matcher
+    searching them joined by ``\\n``) found something, once per match, in order."""
+    joined = b"\n".join(lines[first : last + 1])
+    index, position = first, 0
+    for found in offsets(joined):
+        index += joined.count(b"\n", position, found)
+        position = found
+        yield index
 
 
 def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:

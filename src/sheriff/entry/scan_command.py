@@ -202,9 +202,6 @@ def _rerun_lines(report: ScanReport, *, dry_run: bool) -> list[str]:
     return lines + report.rerun_outcomes
 
 
-TRANSIENT = RETRYABLE_ERRORS  # the same failures a worker retries
-
-
 @dataclass(frozen=True, slots=True)
 class Loop:
     """Scan once, or every ``interval`` seconds; a repeating scan outlives a GitHub outage,
@@ -221,7 +218,7 @@ class Loop:
         while True:
             try:
                 scan_once()
-            except TRANSIENT as error:
+            except RETRYABLE_ERRORS as error:  # the same failures a worker retries
                 sys.stderr.write(f"sheriff: {error}; trying again in {self.interval}s\n")
             sys.stderr.flush()
             self.sleep(self.interval)

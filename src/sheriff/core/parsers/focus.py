@@ -36,16 +36,21 @@ def focus_messages(findings: Iterable[Finding], hits: Sequence[Hit]) -> Iterator
 
 def _focused(message: str, hit: Hit) -> str | None:
     """``message`` around the hit's match, if it is the line's head without the match."""
-    if hit.match is None or not message:
+    if hit.match is None:
         return None
-    text = hit.text
+    return refocused(hit.text, message, hit.match.start(), hit.match.end())
+
+
+def refocused(text: str, message: str, start: int, end: int) -> str | None:
+    """``message`` taken again around ``text[start:end]``, if it is ``text``'s head and
+    cuts that span away; None when it shows it (or is not the head)."""
     indent = len(text) - len(text.lstrip())
-    if hit.match.end() <= indent + len(message) or not text.startswith(message, indent):
+    if not message or end <= indent + len(message) or not text.startswith(message, indent):
         return None
-    return message_around(text, hit.match.start(), len(message))
+    return _around(text, start, len(message))
 
 
-def message_around(text: str, start: int, limit: int) -> str:
+def _around(text: str, start: int, limit: int) -> str:
     """At most ``limit`` characters of ``text`` from a little before ``start``."""
     before = _RUN.sub("", text[max(start - LEAD_CHARS, 0) : start]).lstrip()
     return (ELLIPSIS + before + text[start:])[:limit].rstrip()

@@ -14,7 +14,7 @@ import re2
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
-from sheriff.core.parsers.focus import message_around
+from sheriff.core.parsers.focus import refocused
 from sheriff.core.scan import Hit
 
 _EXIT_RULES = (
@@ -131,9 +131,9 @@ def _message(text: str, kind: str) -> str:
     if kind != "error" or len(text) <= MESSAGE_LIMIT:
         return message
     word = _ERROR_WORD.search(text)
-    if word is None or word.end() <= text.find(message) + len(message):
+    if word is None:
         return message
-    return message_around(text, word.start(), MESSAGE_LIMIT)
+    return refocused(text, message, word.start(), word.end()) or message
 
 
 PARSER = Parser(name="generic", rules=PARSER_RULES, parse=_parse)
