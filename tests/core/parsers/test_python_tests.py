@@ -215,3 +215,40 @@ def test_a_failed_subprocess_is_only_a_summary() -> None:
     wrapper = next(f for f in found if f.anchor == 26)
     assert wrapper.kind == "summary"
     assert wrapper.strength is Strength.PARTIAL
+
+
+def test_an_exception_in_the_ci_scripts_is_a_configuration_failure() -> None:
+    # trymerge.py's stdout lands between the traceback's header and its first frame.
+    found = findings(pytorch_fixture("ghstack_out_of_sync.txt"))[0]
+    assert (found.failure_type, found.sub_type) == (FailureType.CONFIG, "ci_script")
+    assert found.message.startswith("RuntimeError: PR 189601 is out of sync")
+    assert found.anchor == 25
+    assert found.locations[0] == Location(
+        "/home/runner/work/pytorch/pytorch/.github/scripts/trymerge.py", 743
+    )
+
+
+_SCRIPT_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    "{interleaved}"
+    '  File "{path}", line 12, in <module>\n'
+    "    main()\n"
+    "RuntimeError: release notes are missing\n"
+)
+
+
+def _script_failure(path: str, interleaved: int = 0) -> list[Finding]:
+    text = _SCRIPT_TRACEBACK.format(path=path, interleaved="progress line\n" * interleaved)
+    return findings(text.encode())
+
+
+def test_where_the_exception_was_raised_decides_ci_script_or_unknown() -> None:
+    for ci_path in (".ci/check_release.py", "/src/app/.github/scripts/notes.py", "ci/notes.py"):
+        assert _script_failure(ci_path)[0].failure_type is FailureType.CONFIG, ci_path
+    for own_path in ("tools/release.py", "src/cinema/notes.py", "scripts/notes.py"):
+        assert _script_failure(own_path)[0].failure_type is FailureType.UNKNOWN, own_path
+
+
+def test_a_header_far_from_any_frame_is_not_read_as_a_traceback() -> None:
+    assert _script_failure(".ci/notes.py", interleaved=3)[0].sub_type == "ci_script"
+    assert not [f for f in _script_failure(".ci/notes.py", interleaved=5) if f.tool == "python"]

@@ -4,8 +4,9 @@ One parser, so that a traceback printed inside a test's failure block is reporte
 as that test's failure, and only the tracebacks outside any test block stand alone.
 A stand-alone traceback is a failing test when it comes from test code or a test
 wrapper (pytorch's ``run_test.py``), a build failure for a syntax error, a dependency
-failure for a version conflict, a configuration failure for a ``NameError`` in a CI
-script, and otherwise an unknown error with its exception.
+failure for a version conflict, a configuration failure for a ``NameError`` or for any
+exception raised in the CI's own scripts, and otherwise an unknown error with its
+exception.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sheriff.core.parsers.python_traceback import (
     Traceback,
     chained_before,
     error_kind,
+    is_library_path,
     project_first,
     read_traceback,
 )
@@ -40,6 +42,9 @@ _NOT_FATAL = re.compile(r"Exception ignored\b|(?<!\w)\w+Warning:\s*$")
 _LOG_RECORD = re.compile(
     r"(?:^|\s)(?:ERROR|WARNING|WARN|CRITICAL|EXCEPTION)(?:\s+\[[\w.\-]+\]|:[\w.]+:)"
     r"|\s-\s(?:ERROR|WARNING|CRITICAL)\s-\s"
+)
+_CI_SCRIPT_PATH = re.compile(
+    r"(?:^|/)(?:\.github|\.ci|\.circleci|\.buildkite|\.gitlab|\.travis|ci|\.?ci[_-]scripts?)/"
 )
 _SUBPROCESS_FAILED = re.compile(r"CalledProcessError|returned non-zero exit (?:status|code)")
 _WRAPPER_FAILED = re.compile(r"^(?:RuntimeError: )?(?P<file>[\w/.\-]+) \d+/\d+ failed!")
@@ -211,6 +216,10 @@ def _script_error_type(
     texts = "\n".join(tb.text for tb in (*chain, traceback))
     if _DEPENDENCY.search(texts):
         return FailureType.DEPENDENCY, "version_conflict"
+    return _type_by_error_kind(traceback, in_tests)
+
+
+def _type_by_error_kind(traceback: Traceback, in_tests: bool) -> tuple[FailureType, str]:
     kind = error_kind(traceback.text)
     if in_tests or kind == "import_error":
         return FailureType.TEST, kind
@@ -220,7 +229,16 @@ def _script_error_type(
         return FailureType.CONFIG, "ci_script"
     if kind == "network":
         return FailureType.INFRASTRUCTURE, "network"
+    if _in_ci_script(traceback):
+        return FailureType.CONFIG, "ci_script"
     return FailureType.UNKNOWN, "exception"
+
+
+def _in_ci_script(traceback: Traceback) -> bool:
+    """Whether the exception was raised in the CI's own scripts (``.github/scripts``,
+    ``.ci/``…): the innermost frame outside installed packages is there."""
+    project = [loc for _, loc in traceback.frames if not is_library_path(loc.path)]
+    return bool(project) and _CI_SCRIPT_PATH.search(project[-1].path) is not None
 
 
 def _ranges(traceback: Traceback, chain: list[Traceback]) -> tuple[LineRange, ...]:

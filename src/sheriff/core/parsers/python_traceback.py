@@ -30,6 +30,9 @@ _LIBRARY = re.compile(
 )
 _MAX_FRAMES_LINES = 400
 _MAX_MESSAGE_LINES = 8
+_MAX_INTERLEAVED = 4
+"""Lines of other output read past between the header and the first frame: a script's
+buffered stdout often lands inside the traceback its stderr is printing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,10 @@ def read_traceback(view: LogView, header: int) -> Traceback | None:
             continue
         indent = len(line) - len(line.lstrip())
         if not line.strip() or indent > base:
+            continue
+        if not frames:  # an exception ends frames; before them, the line is other output
+            if number - header > _MAX_INTERLEAVED:
+                return None
             continue
         exception = _EXCEPTION.match(line[base:])
         if exception is None:
