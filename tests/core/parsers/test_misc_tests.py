@@ -9,7 +9,7 @@ from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers import parse_log
 from sheriff.core.parsers.misc_tests import PARSER
 from sheriff.core.rank import rank
-from tests.conftest import SHARED_DATA, read_shared
+from tests.conftest import SHARED_DATA, read_pytorch_fixture, read_shared
 
 _LOGS = {
     row["id"]: row["log"]
@@ -172,3 +172,17 @@ def test_link_checker_issue_list() -> None:
         3329,
         ((3293, 3327), (3329, 3343)),
     )
+
+
+def test_a_failed_row_of_a_results_table_is_a_failed_test() -> None:
+    found = rank(parse_log(read_pytorch_fixture("inductor_graph_breaks.txt"), (PARSER,)))
+    assert [(f.test.name if f.test else None, f.anchor) for f in found] == [("DistillGPT2", 21)]
+    assert found[0].failure_type is FailureType.TEST
+    assert "graph_breaks=4, expected=2" in found[0].message
+
+
+def test_a_bare_word_and_fail_outside_a_results_table_is_nothing() -> None:
+    lines = b"Deploying to staging\nStatus    FAIL\nretrying in 5s\nStatus    ERROR\n"
+    assert rank(parse_log(lines, (PARSER,))) == []
+    table = b"alpha     PASS\nbeta      FAIL\ngamma     PASSED\n"
+    assert [f.test.name for f in rank(parse_log(table, (PARSER,))) if f.test] == ["beta"]

@@ -37,7 +37,14 @@ _R_BLOCK = re.compile(
 _R_CHECK = re.compile(r"^\* checking (?P<what>.+?) \.\.\. ERROR$")
 _BUSTED = re.compile(r"(?P<kind>Failure|Error) (?:→|->) (?P<path>\S+) @ (?P<line>\d+)")
 _ERT = re.compile(r"^\s*FAILED\s+\d+/\d+\s+(?P<name>\S+)")
-_STATUS_LINE = re.compile(r"^(?:=>)*(?P<name>[\w.\-]+(?:/[\w.\-]+)+)\s{2,}(?P<status>FAIL|ERROR)$")
+_STATUS_LINE = re.compile(
+    r"^(?:=>)*(?P<name>[\w.\-]+(?:/[\w.\-]+)*)\s{2,}(?P<status>FAIL|ERROR)"
+    r"(?::\s+(?P<detail>\S.*))?$"
+)
+_PASS_ROW = re.compile(r"^(?:=>)*[\w.\-]+(?:/[\w.\-]+)*\s{2,}(?:PASS(?:ED)?|OK)\b")
+_TABLE_REACH = 3
+"""A bare name (no path) with a status counts only in a table of results: one of this
+many rows either side passed."""
 
 RULES = (
     rule("misc.suites.pester", r"\[-\] ", _PESTER.pattern, before=40, after=60),
@@ -48,7 +55,13 @@ RULES = (
     rule("misc.suites.r_check", r"\* checking .* \.\.\. ERROR", _R_CHECK.pattern, after=20),
     rule("misc.suites.busted", r"(?:Failure|Error) (?:→|->) \S+ @ \d", _BUSTED.pattern),
     rule("misc.suites.ert", r"FAILED[ \t]+\d+/\d+[ \t]", _ERT.pattern, before=20, after=3),
-    rule("misc.suites.status", r"[\w/][ \t]{2,}(?:FAIL|ERROR)", _STATUS_LINE.pattern, after=3),
+    rule(
+        "misc.suites.status",
+        r"[\w/][ \t]{2,}(?:FAIL|ERROR)",
+        _STATUS_LINE.pattern,
+        before=_TABLE_REACH,
+        after=_TABLE_REACH,
+    ),
 )
 
 
@@ -193,8 +206,10 @@ def _ert(view: LogView, hit: Hit) -> Finding:
     )
 
 
-def _status(view: LogView, hit: Hit) -> Finding:
+def _status(view: LogView, hit: Hit) -> Finding | None:
     assert hit.match is not None
+    if "/" not in hit.match.group("name") and not _in_results_table(view, hit.number):
+        return None
     error = hit.match.group("status") == "ERROR"
     return Finding(
         tool="runner",
@@ -206,6 +221,13 @@ def _status(view: LogView, hit: Hit) -> Finding:
         test=TestIdentity("runner", None, hit.match.group("name")),
         kind="test",
     )
+
+
+def _in_results_table(view: LogView, number: int) -> bool:
+    """Whether a row near ``number`` reports a pass in the same layout (name, spaces,
+    status): a bare word and FAIL alone could be any text."""
+    nearby = view.span(number - _TABLE_REACH, number + _TABLE_REACH)
+    return any(_PASS_ROW.match(text) for _, text in nearby)
 
 
 def parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
