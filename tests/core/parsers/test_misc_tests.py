@@ -9,7 +9,7 @@ from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers import parse_log
 from sheriff.core.parsers.misc_tests import PARSER
 from sheriff.core.rank import rank
-from tests.conftest import SHARED_DATA, read_pytorch_fixture, read_shared
+from tests.conftest import SHARED_DATA, read_pytorch_fixture, read_shared, read_tool_fixture
 
 _LOGS = {
     row["id"]: row["log"]
@@ -186,3 +186,27 @@ def test_a_bare_word_and_fail_outside_a_results_table_is_nothing() -> None:
     assert rank(parse_log(lines, (PARSER,))) == []
     table = b"alpha     PASS\nbeta      FAIL\ngamma     PASSED\n"
     assert [f.test.name for f in rank(parse_log(table, (PARSER,))) if f.test] == ["beta"]
+
+
+def test_benchmark_gates_name_the_benchmark_that_regressed() -> None:
+    gate = rank(parse_log(read_pytorch_fixture("pr_time_benchmarks_regression.txt"), (PARSER,)))
+    assert [(f.test.name if f.test else None, f.anchor, f.sub_type) for f in gate] == [
+        ("dtensor_dispatch_custom_handler", 31, "performance")
+    ]
+    compared = parse_log(read_tool_fixture("pytest-benchmark/benchmark_regression.log"), (PARSER,))
+    # One finding per benchmark under the summary line, not one more for the summary.
+    assert [(f.test.name if f.test else None, f.anchor) for f in compared] == [
+        ("test_slugify_titles", 28),
+        ("test_slugify_one", 29),
+    ]
+
+
+def test_summary_only_benchmark_gates() -> None:
+    asv = parse_log(
+        b"SOME BENCHMARKS HAVE CHANGED SIGNIFICANTLY.\nPERFORMANCE DECREASED.\n", (PARSER,)
+    )
+    assert [(f.anchor, f.sub_type, f.strength) for f in asv] == [(2, "performance", Strength.CLEAR)]
+    alert = parse_log(
+        b"##[warning]Performance alert! Previous value was 10 and current value is 31.\n", (PARSER,)
+    )
+    assert [(f.anchor, f.strength) for f in alert] == [(1, Strength.PARTIAL)]

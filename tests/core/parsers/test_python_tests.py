@@ -252,3 +252,13 @@ def test_where_the_exception_was_raised_decides_ci_script_or_unknown() -> None:
 def test_a_header_far_from_any_frame_is_not_read_as_a_traceback() -> None:
     assert _script_failure(".ci/notes.py", interleaved=3)[0].sub_type == "ci_script"
     assert not [f for f in _script_failure(".ci/notes.py", interleaved=5) if f.tool == "python"]
+
+
+def test_a_benchmark_regression_check_fails_a_test() -> None:
+    found = findings(read_tool_fixture("pytest-benchmark/benchmark_regression.log"))
+    raised = next(f for f in found if f.tool == "python")
+    assert (raised.failure_type, raised.sub_type) == (FailureType.TEST, "performance")
+    assert (
+        raised.message
+        == "pytest_benchmark.session.PerformanceRegression: Performance has regressed."
+    )

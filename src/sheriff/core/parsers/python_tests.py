@@ -3,10 +3,10 @@
 One parser, so that a traceback printed inside a test's failure block is reported once,
 as that test's failure, and only the tracebacks outside any test block stand alone.
 A stand-alone traceback is a failing test when it comes from test code or a test
-wrapper (pytorch's ``run_test.py``), a build failure for a syntax error, a dependency
-failure for a version conflict, a configuration failure for a ``NameError`` or for any
-exception raised in the CI's own scripts, and otherwise an unknown error with its
-exception.
+wrapper (pytorch's ``run_test.py``) or when a benchmark's regression check raised it, a
+build failure for a syntax error, a dependency failure for a version conflict, a
+configuration failure for a ``NameError`` or for any exception raised in the CI's own
+scripts, and otherwise an unknown error with its exception.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ _LOG_RECORD = re.compile(
 _CI_SCRIPT_PATH = re.compile(
     r"(?:^|/)(?:\.github|\.ci|\.circleci|\.buildkite|\.gitlab|\.travis|ci|\.?ci[_-]scripts?)/"
 )
+_PERFORMANCE_GATE = re.compile(r"(?:Performance|Benchmark)\w*Regression")
 _SUBPROCESS_FAILED = re.compile(r"CalledProcessError|returned non-zero exit (?:status|code)")
 _WRAPPER_FAILED = re.compile(r"^(?:RuntimeError: )?(?P<file>[\w/.\-]+) \d+/\d+ failed!")
 
@@ -216,6 +217,8 @@ def _script_error_type(
     texts = "\n".join(tb.text for tb in (*chain, traceback))
     if _DEPENDENCY.search(texts):
         return FailureType.DEPENDENCY, "version_conflict"
+    if _PERFORMANCE_GATE.search(traceback.exception):
+        return FailureType.TEST, "performance"
     return _type_by_error_kind(traceback, in_tests)
 
 
