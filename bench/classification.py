@@ -224,8 +224,20 @@ def build_report(
             f">= {TARGET_TESTS}",
             verdict(recovery.row_rate >= TARGET_TESTS),
         ],
-        ["pytorch coarse accuracy (info)", fmt(coarse_acc, 3), "-", "-"],
-        ["pytorch coarse macro-F1 (info)", fmt(coarse_mf1, 3), "-", "-"],
+        [
+            "pytorch coarse accuracy",
+            f"{fmt(coarse_acc, 3)} "
+            f"({sum(g == p for g, p in zip(coarse_gold, coarse_pred, strict=True))}"
+            f"/{len(coarse_gold)})",
+            f">= {TARGET_ACCURACY}",
+            verdict(coarse_acc >= TARGET_ACCURACY),
+        ],
+        [
+            "pytorch coarse macro-F1",
+            fmt(coarse_mf1, 3),
+            f">= {TARGET_MACRO_F1}",
+            verdict(coarse_mf1 >= TARGET_MACRO_F1),
+        ],
     ]
     errors = [
         f"- {r.dataset}/{r.id}: {p.error}" for r, p in zip(rows, preds, strict=True) if p.error
