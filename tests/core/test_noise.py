@@ -49,3 +49,11 @@ def test_strips_gh_run_view_job_and_step_prefix() -> None:
 
 def test_strips_character_set_escapes() -> None:
     assert clean_line("\x1b(B\x1b[mtest result: FAILED") == "test result: FAILED"
+
+
+def test_strips_two_byte_escapes_such_as_keypad_modes() -> None:
+    # vis's test runner drives a terminal editor: its result lines start with these
+    # (LogChunks Lua/martanne@vis#5, line 1617). They once left "=>" before the name.
+    line = "\x1b[?1h\x1b=\x1b[?1l\x1b>text-objects/lexer                                FAIL"
+    assert clean_line(line) == "text-objects/lexer                                FAIL"
+    assert strip_ansi("\x1b7saved\x1b8 \x1bcreset") == "saved reset"

@@ -16,7 +16,7 @@ _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erase line
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
     r"|\x1b[()*+][0-9A-Za-z]"  # character-set selection, e.g. ESC ( B
-    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x1b[0-Z\\-~]"  # two-byte escapes: keypad modes (ESC = / ESC >), cursor saves, resets
     r"|\x1b"  # a lone ESC left by truncation
 )
 # The timestamp itself: ISO (optionally bracketed, with a Zuul/Ansible "ts | "), or

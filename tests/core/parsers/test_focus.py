@@ -45,3 +45,15 @@ def test_a_generic_error_line_shows_its_error_word_when_it_comes_late() -> None:
     assert finding.sub_type == "error_line"
     assert finding.message.startswith("\u2026")
     assert finding.message.endswith("error: the deploy key was rejected")
+
+
+def test_a_message_that_drops_only_the_end_of_its_match_is_left_as_it_is() -> None:
+    # MSBuild's trailing "[path/Project.csproj]" is part of the match; the parser drops it.
+    line = (
+        "Extensions/CollectionExtensions.cs(20,40): error CS0103: The name 'key' does not"
+        " exist in the current context [/home/travis/build/NancyFx/Nancy/src/Nancy/Nancy.csproj]"
+    )
+    message = _primary_message(line.encode() + b"\n")
+    assert message == line.removesuffix(
+        " [/home/travis/build/NancyFx/Nancy/src/Nancy/Nancy.csproj]"
+    )

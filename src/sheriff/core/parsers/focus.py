@@ -43,9 +43,12 @@ def _focused(message: str, hit: Hit) -> str | None:
 
 def refocused(text: str, message: str, start: int, end: int) -> str | None:
     """``message`` taken again around ``text[start:end]``, if it is ``text``'s head and
-    cuts that span away; None when it shows it (or is not the head)."""
+    cuts that span away; None when it shows the span, or its first ``LEAD_CHARS``
+    characters (a parser may drop the end of a line, such as the project after an
+    MSBuild error), or is not the head."""
     indent = len(text) - len(text.lstrip())
-    if not message or end <= indent + len(message) or not text.startswith(message, indent):
+    shown = min(end, start + LEAD_CHARS)
+    if not message or shown <= indent + len(message) or not text.startswith(message, indent):
         return None
     return _around(text, start, len(message))
 
