@@ -10,12 +10,14 @@ went on to succeed. Weak lines that restate a stronger finding are dropped.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
 from sheriff.core.model import FailureType, Finding, LineRange, Strength
 
 STRUCTURE_KINDS = frozenset({"command"})
+_NAMED_COMMAND = re.compile(r'The command "(?P<command>.+)" (?:failed and )?exited with')
 _SUMMARY_KINDS = frozenset({"summary", "exit"})
 _STRENGTH_SCORE = {Strength.CLEAR: 100, Strength.PARTIAL: 60, Strength.WEAK: 20}
 _INSIDE_FAILING_COMMAND = 40
@@ -90,11 +92,22 @@ def _detail(finding: Finding) -> tuple[int, int, int]:
 
 
 def failing_commands(findings: Sequence[Finding]) -> list[LineRange]:
-    """Spans from a command's start to the line saying it exited non-zero."""
-    starts = sorted(f.anchor for f in findings if f.kind in STRUCTURE_KINDS)
+    """Spans from a command's start to the line saying it exited non-zero.
+
+    A command starts at the last command echo before its exit line, or, when the exit
+    line names the command (Travis: ``The command "./ci/test.sh" exited with 1.``), at
+    the last echo of that command: scripts echo their own inner commands (yarn's
+    ``$ ng e2e``), and those are not where the failing command began.
+    """
+    commands = sorted((f.anchor, f.message) for f in findings if f.kind in STRUCTURE_KINDS)
+    starts = [anchor for anchor, _ in commands]
     spans: list[LineRange] = []
-    for end in sorted(f.anchor for f in findings if f.kind == "exit"):
+    for end, message in sorted((f.anchor, f.message) for f in findings if f.kind == "exit"):
         index = bisect_left(starts, end) - 1
+        named = _NAMED_COMMAND.search(message)
+        if named is not None:
+            echo = f"$ {named.group('command').strip()}"
+            index = next((i for i in range(index, -1, -1) if commands[i][1] == echo), index)
         spans.append((starts[index] if index >= 0 else 1, end))
     return spans
 
