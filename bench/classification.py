@@ -177,6 +177,22 @@ MATCH_NOTE = (
 )
 
 
+def accuracy_rows(
+    name: str, gold: list[str], pred: list[str], acc: float, mf1: float
+) -> list[list[str]]:
+    """The accuracy and macro-F1 target rows of one labelled set."""
+    right = sum(g == p for g, p in zip(gold, pred, strict=True))
+    return [
+        [
+            f"{name} accuracy",
+            f"{fmt(acc, 3)} ({right}/{len(gold)})",
+            f">= {TARGET_ACCURACY}",
+            verdict(acc >= TARGET_ACCURACY),
+        ],
+        [f"{name} macro-F1", fmt(mf1, 3), f">= {TARGET_MACRO_F1}", verdict(mf1 >= TARGET_MACRO_F1)],
+    ]
+
+
 def build_report(
     rows: list[datasets.TypedRow],
     preds: list[Prediction],
@@ -206,38 +222,14 @@ def build_report(
         ]
     )
     target_rows = [
-        [
-            "failure-type accuracy",
-            f"{fmt(acc, 3)} ({sum(g == p for g, p in zip(gold, pred, strict=True))}/{len(gold)})",
-            f">= {TARGET_ACCURACY}",
-            verdict(acc >= TARGET_ACCURACY),
-        ],
-        [
-            "failure-type macro-F1",
-            fmt(mf1, 3),
-            f">= {TARGET_MACRO_F1}",
-            verdict(mf1 >= TARGET_MACRO_F1),
-        ],
+        *accuracy_rows("failure-type", gold, pred, acc, mf1),
         [
             "tests recovered (rows)",
             fmt(recovery.row_rate, 3),
             f">= {TARGET_TESTS}",
             verdict(recovery.row_rate >= TARGET_TESTS),
         ],
-        [
-            "pytorch coarse accuracy",
-            f"{fmt(coarse_acc, 3)} "
-            f"({sum(g == p for g, p in zip(coarse_gold, coarse_pred, strict=True))}"
-            f"/{len(coarse_gold)})",
-            f">= {TARGET_ACCURACY}",
-            verdict(coarse_acc >= TARGET_ACCURACY),
-        ],
-        [
-            "pytorch coarse macro-F1",
-            fmt(coarse_mf1, 3),
-            f">= {TARGET_MACRO_F1}",
-            verdict(coarse_mf1 >= TARGET_MACRO_F1),
-        ],
+        *accuracy_rows("pytorch coarse", coarse_gold, coarse_pred, coarse_acc, coarse_mf1),
     ]
     errors = [
         f"- {r.dataset}/{r.id}: {p.error}" for r, p in zip(rows, preds, strict=True) if p.error
