@@ -26,3 +26,14 @@ def test_without_an_echo_of_the_named_command_the_nearest_echo_starts_it() -> No
         b'The command "./ci/run.sh" exited with 2.\n'
     )
     assert failing_commands(parse_log(log)) == [(3, 5)]
+
+
+def test_a_named_command_is_not_looked_for_before_the_previous_failure() -> None:
+    log = (
+        b"$ ./ci/run.sh\n"
+        b'The command "./ci/run.sh" exited with 1.\n'
+        b"$ make docs\n"
+        b"error: docs failed\n"
+        b'The command "./ci/run.sh" exited with 2.\n'
+    )
+    assert failing_commands(parse_log(log)) == [(1, 2), (3, 5)]

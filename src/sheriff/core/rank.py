@@ -106,10 +106,22 @@ def failing_commands(findings: Sequence[Finding]) -> list[LineRange]:
         index = bisect_left(starts, end) - 1
         named = _NAMED_COMMAND.search(message)
         if named is not None:
-            echo = f"$ {named.group('command').strip()}"
-            index = next((i for i in range(index, -1, -1) if commands[i][1] == echo), index)
+            index = _echo_of(f"$ {named.group('command').strip()}", commands, index, spans)
         spans.append((starts[index] if index >= 0 else 1, end))
     return spans
+
+
+def _echo_of(echo: str, commands: list[tuple[int, str]], index: int, spans: list[LineRange]) -> int:
+    """The index of the last ``echo`` in ``commands[: index + 1]`` after the previous
+    failing command ended; ``index`` itself when there is none."""
+    after = spans[-1][1] if spans else 0
+    for candidate in range(index, -1, -1):
+        anchor, text = commands[candidate]
+        if anchor <= after:
+            break
+        if text == echo:
+            return candidate
+    return index
 
 
 def _score(finding: Finding, spans: Sequence[LineRange], ends: Sequence[int]) -> int:

@@ -262,3 +262,8 @@ def test_a_benchmark_regression_check_fails_a_test() -> None:
         raised.message
         == "pytest_benchmark.session.PerformanceRegression: Performance has regressed."
     )
+
+
+def test_a_traceback_without_frames_still_ends_at_its_exception() -> None:
+    found = findings(b"Traceback (most recent call last):\nValueError: bad input\n")
+    assert [f.message for f in found if f.tool == "python"] == ["ValueError: bad input"]

@@ -80,11 +80,9 @@ def read_traceback(view: LogView, header: int) -> Traceback | None:
         indent = len(line) - len(line.lstrip())
         if not line.strip() or indent > base:
             continue
-        if not frames:  # an exception ends frames; before them, the line is other output
-            if number - header > _MAX_INTERLEAVED:
-                return None
-            continue
         exception = _EXCEPTION.match(line[base:])
+        if exception is None and not frames and number - header <= _MAX_INTERLEAVED:
+            continue  # other output before the first frame
         if exception is None:
             return None
         return _finish(view, (header, number, base), frames, exception)
