@@ -7,7 +7,9 @@ ended, which bounds the search for its cause.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import re2
 
@@ -25,7 +27,8 @@ _EXIT_RULES = (
         r"|ERROR: Job failed|Build failed in step",
         r"Process completed with exit code [1-9]\d*|The command \"(?P<command>.*)\" "
         r"(?:failed and )?exited with [1-9]\d*|script returned exit code [1-9]|"
-        r"Finished: FAILURE|marked build as failure|ERROR: Job failed|Build failed in step",
+        r"Finished: FAILURE|marked build as failure|ERROR: Job failed|Build failed in step"
+        r"|^[^\"]*\" (?:failed and )?exited with (?P<code>[1-9]\d*)\.?$",
         before=40,
         after=3,
     ),
@@ -107,8 +110,42 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
         elif hit.rule.id == "generic.make":
             findings.append(_weak(hit, "make", FailureType.BUILD, "make"))
         else:
-            findings.append(_weak(hit, "exit", FailureType.UNKNOWN, "exit"))
+            exit_line = _exit(view, hit)
+            findings.extend([exit_line] if exit_line else [])
     return findings
+
+
+# Travis prints a multi-line command whole: 'The command "docker run \' … then, lines
+# later, 'make test" exited with 1.' The exit line alone does not say which command.
+_COMMAND_OPENS = re.compile(r'^The command "(?P<first>.*)$')
+_COMMAND_ENDS = re.compile(r'" (?:failed and )?exited with \d+\.?$')
+_COMMAND_LINES = 40
+
+
+def _exit(view: LogView, hit: Hit) -> Finding | None:
+    """The exit line; a multi-line command's last line only under its first, and named
+    by that first line (which is how the command's echo starts)."""
+    assert hit.match is not None
+    code = hit.match.group("code")
+    if code is None:
+        return _weak(hit, "exit", FailureType.UNKNOWN, "exit")
+    first = _command_opened_above(view, hit.number)
+    if first is None:
+        return None
+    named = replace(hit, text=f'The command "{first}" exited with {code}.')
+    return _weak(named, "exit", FailureType.UNKNOWN, "exit")
+
+
+def _command_opened_above(view: LogView, number: int) -> str | None:
+    """The first line of the quoted command still open above ``number``, if any."""
+    for above in range(number - 1, max(number - _COMMAND_LINES, 0), -1):
+        text = view.text(above)
+        if text is None or _COMMAND_ENDS.search(text):
+            return None
+        opened = _COMMAND_OPENS.match(text)
+        if opened is not None:
+            return opened.group("first").rstrip()
+    return None
 
 
 def _weak(hit: Hit, sub_type: str, failure_type: FailureType, kind: str) -> Finding:
