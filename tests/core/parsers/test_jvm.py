@@ -229,3 +229,20 @@ def test_mima_problems_are_binary_compatibility_lint() -> None:
     found = findings(read_shared(f"{CHUNKS}/Scala/akka@akka/failed/562463188.log.gz"))
     assert (found[0].failure_type, found[0].sub_type) == (FailureType.LINT, "binary_compat")
     assert found[0].ranges == ((1205, 1222),)
+
+
+def test_javac_unable_to_write_its_classes_is_the_machine_not_the_code() -> None:
+    # "error while writing Foo: could not create parent directories" on a full disk.
+    found = findings(read_shared(f"{CIDIFF}/juliac_789/fail.log"))
+    assert (found[0].failure_type, found[0].sub_type, found[0].anchor) == (
+        FailureType.INFRASTRUCTURE,
+        "resource",
+        17709,
+    )
+    written = findings(
+        b"[ERROR] /w/src/a/B.java:[3,8] error while writing a.B: No space left on device\n"
+    )
+    assert (written[0].failure_type, written[0].sub_type) == (
+        FailureType.INFRASTRUCTURE,
+        "disk_full",
+    )

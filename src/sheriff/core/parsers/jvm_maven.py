@@ -50,6 +50,8 @@ _CLASS_VERSION = re.compile(
     r"UnsupportedClassVersionError|class file has wrong version"
     r"|compiled by a more recent version of the Java|Unsupported class file major version"
 )
+_WRITE_FAILED = re.compile(r"error while writing \S+: ")
+_NO_SPACE = re.compile(r"No space left on device|Disk quota exceeded")
 _GOAL = re.compile(r"(?:^|\] )Failed to execute goal (?P<rest>.*)")
 _COMPILATION_HEADER = re.compile(r"COMPILATION ERROR|Compilation failure")
 _CONTINUATION = re.compile(
@@ -93,18 +95,30 @@ def _compile_finding(view: LogView, group: list[Hit], confirmed: bool) -> Findin
     path, line, msg = parts[0]
     detail = joined(view, first.number + 1, message_end(view, first.number, 4), limit=300)
     span_text = joined(view, first.number, end, limit=4000)
-    version = bool(_CLASS_VERSION.search(span_text))
+    failure_type, sub_type = _compile_error_type(msg, span_text)
     ext = path.rsplit(".", 1)[-1]
     return Finding(
         tool={"java": "javac", "kt": "kotlinc", "scala": "scalac"}.get(ext, "groovyc"),
-        failure_type=FailureType.BUILD,
-        sub_type="class_version" if version else "compile",
+        failure_type=failure_type,
+        sub_type=sub_type,
         message=f"{path}:{line}: {msg}\n{detail}".strip()[:500],
         anchor=first.number,
         ranges=(capped(first.number, end),),
         locations=tuple(dict.fromkeys(Location(p, n) for p, n, _ in parts))[:8],
         strength=Strength.CLEAR if confirmed else Strength.PARTIAL,
     )
+
+
+def _compile_error_type(msg: str, span_text: str) -> tuple[FailureType, str]:
+    """A compiler error, unless the compiler could not write its output: javac's "error
+    while writing Foo: could not create parent directories" (or "No space left on
+    device") is the machine failing, not the code."""
+    if _WRITE_FAILED.match(msg):
+        full = _NO_SPACE.search(f"{msg}\n{span_text}") is not None
+        return FailureType.INFRASTRUCTURE, "disk_full" if full else "resource"
+    if _CLASS_VERSION.search(span_text):
+        return FailureType.BUILD, "class_version"
+    return FailureType.BUILD, "compile"
 
 
 def _checkstyle_finding(group: list[Hit]) -> Finding:
