@@ -11,6 +11,7 @@ from operator import attrgetter
 
 from sheriff.core.model import Finding
 from sheriff.core.parsers import (
+    deploy,
     dotnet,
     e2e,
     generic,
@@ -54,6 +55,7 @@ ALL_PARSERS: tuple[Parser, ...] = (
     jvm.PARSER,
     junit_xml.PARSER,
     dotnet.PARSER,
+    deploy.PARSER,
     ruby.PARSER,
     php.PARSER,
     tap.PARSER,
