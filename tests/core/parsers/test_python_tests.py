@@ -267,3 +267,41 @@ def test_a_benchmark_regression_check_fails_a_test() -> None:
 def test_a_traceback_without_frames_still_ends_at_its_exception() -> None:
     found = findings(b"Traceback (most recent call last):\nValueError: bad input\n")
     assert [f.message for f in found if f.tool == "python"] == ["ValueError: bad input"]
+
+
+def test_an_interpreter_crash_fails_the_test_that_was_running() -> None:
+    found = findings(read_tool_fixture("pytest/pytest_segfault.log"))[0]
+    assert (found.failure_type, found.sub_type, found.message) == (
+        FailureType.TEST,
+        "crash",
+        "Fatal Python error: Segmentation fault",
+    )
+    assert found.test is not None
+    assert found.test.qualified == "tests/test_native.py::test_header_is_read"
+    assert found.locations[0] == Location("/tmp/fixtures-work/py/crash/tests/test_native.py", 6)
+
+
+_OTHER_THREADS = b"""Fatal Python error: Aborted
+
+Thread 0x00007f0 (most recent call first):
+  <no Python frame>
+
+Thread 0x00007f1 (most recent call first):
+  File "/w/tests/test_pool.py", line 9 in test_worker
+
+Current thread 0x00007f2 (most recent call first):
+  File "/w/app/native.py", line 3 in call
+"""
+
+
+def test_only_the_crashing_threads_frames_count() -> None:
+    # A dump that lists another thread first: its test frame is not the crash's.
+    found = findings(_OTHER_THREADS)
+    assert [(f.failure_type, f.sub_type, f.test, f.locations) for f in found] == [
+        (FailureType.UNKNOWN, "crash", None, (Location("/w/app/native.py", 3),))
+    ]
+
+
+def test_a_fatal_error_that_is_not_a_signal_is_not_a_crash() -> None:
+    found = findings(b"Fatal Python error: init_fs_encoding: failed to get the Python codec\n")
+    assert [(f.failure_type, f.sub_type) for f in found] == [(FailureType.UNKNOWN, "fatal_error")]

@@ -6,7 +6,8 @@ A stand-alone traceback is a failing test when it comes from test code or a test
 wrapper (pytorch's ``run_test.py``) or when a benchmark's regression check raised it, a
 build failure for a syntax error, a dependency failure for a version conflict, a
 configuration failure for a ``NameError`` or for any exception raised in the CI's own
-scripts, and otherwise an unknown error with its exception.
+scripts, and otherwise an unknown error with its exception. An interpreter that crashed
+(``Fatal Python error``) fails the test that was running (``python_crash``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Sequence
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, rule
+from sheriff.core.parsers.python_crash import RULES as CRASH_RULES
+from sheriff.core.parsers.python_crash import fatal_finding
 from sheriff.core.parsers.python_pytest import RULES as PYTEST_RULES
 from sheriff.core.parsers.python_pytest import pytest_findings
 from sheriff.core.parsers.python_traceback import (
@@ -81,7 +84,7 @@ _SCRIPT_RULES = (
     ),
 )
 
-RULES = (*PYTEST_RULES, *UNITTEST_RULES, *_SCRIPT_RULES)
+RULES = (*PYTEST_RULES, *UNITTEST_RULES, *_SCRIPT_RULES, *CRASH_RULES)
 
 _UNITTEST_NAMES = frozenset({"unittest_header", "unittest_totals", "subunit", "testr_line"})
 
@@ -114,6 +117,8 @@ def _script_findings(view: LogView, hits: Sequence[Hit], claimed: list[LineRange
             found = _wrapper_failed(hit)
         elif name == "run_test_timeout":
             found = _wrapper_timeout(hit, wrapper)
+        elif name == "fatal":
+            found = fatal_finding(view, hit)
         if found is not None:
             findings.append(found)
     return findings
