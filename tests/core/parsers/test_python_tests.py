@@ -305,3 +305,10 @@ def test_only_the_crashing_threads_frames_count() -> None:
 def test_a_fatal_error_that_is_not_a_signal_is_not_a_crash() -> None:
     found = findings(b"Fatal Python error: init_fs_encoding: failed to get the Python codec\n")
     assert [(f.failure_type, f.sub_type) for f in found] == [(FailureType.UNKNOWN, "fatal_error")]
+
+
+def test_a_crash_after_a_verbose_progress_line_is_read_too() -> None:
+    found = findings(read_tool_fixture("pytest/pytest_segfault_verbose.log"))[0]
+    assert (found.sub_type, found.anchor) == ("crash", 7)
+    assert found.test is not None
+    assert found.test.qualified == "tests/test_native.py::test_header_is_read"

@@ -23,7 +23,10 @@ from sheriff.core.parsers.base import rule
 from sheriff.core.parsers.python_traceback import is_library_path, project_first
 from sheriff.core.scan import Hit
 
-_FATAL = re.compile(r"(?:^|^(?P<runner_file>\S+\.py) [.sFExX]*)Fatal Python error: (?P<what>\S.*)")
+# pytest's progress prefix: "tests/test_x.py ..." or, with -v, "tests/test_x.py::test_y "
+_FATAL = re.compile(
+    r"^(?:(?P<runner_file>[^\s:]+\.py)(?:::\S+)? [.sFExX]*)?Fatal Python error: (?P<what>\S.*)"
+)
 _THREAD = re.compile(
     r"^(?P<current>Current thread|Thread) 0x[0-9a-f]+ .*\(most recent call first\):"
 )
