@@ -89,16 +89,21 @@ def test_concurrent_leases_never_exceed_the_slots(tmp_path: Path, published: Pub
     peak: list[int] = [0]
     roots: set[Path] = set()
 
+    errors: list[Exception] = []
+
     def work() -> None:
-        with mirror.lease_worktree("main") as tree:
-            with lock:
-                held[0] += 1
-                peak[0] = max(peak[0], held[0])
-                roots.add(tree.root)
-            (tree.root / "note.txt").write_text("x")
-            threading.Event().wait(0.05)
-            with lock:
-                held[0] -= 1
+        try:
+            with mirror.lease_worktree("main") as tree:
+                with lock:
+                    held[0] += 1
+                    peak[0] = max(peak[0], held[0])
+                    roots.add(tree.root)
+                (tree.root / "note.txt").write_text("x")
+                threading.Event().wait(0.05)
+                with lock:
+                    held[0] -= 1
+        except Exception as error:  # noqa: BLE001 (collected: a thread's error must fail the test)
+            errors.append(error)
 
     threads = [threading.Thread(target=work) for _ in range(5)]
     for thread in threads:
@@ -106,6 +111,7 @@ def test_concurrent_leases_never_exceed_the_slots(tmp_path: Path, published: Pub
     for thread in threads:
         thread.join()
 
+    assert errors == []
     assert peak[0] == 2
     assert len(roots) == 2
     assert registered_worktrees(mirror) == [str(mirror.path)]
@@ -120,4 +126,34 @@ def test_a_worktree_left_by_a_dead_lease_is_cleared(mirror: GitMirror) -> None:
         assert tree.root == slot
         assert not (slot / "junk.txt").exists()
 
+    assert registered_worktrees(mirror) == [str(mirror.path)]
+
+
+def test_leases_taken_and_given_back_concurrently_never_fail(
+    tmp_path: Path, published: Published
+) -> None:
+    # Before worktree administration was serialised, one lease's `git worktree prune`
+    # deleted the records of a worktree another lease was adding (about two runs in three
+    # failed with "failed to read worktrees/slot-0/commondir").
+    mirror = workspaces(tmp_path / "sheriff", slots=3, wait_seconds=60).mirror(
+        "shop/pricing", published.url
+    )
+    mirror.ensure()
+    errors: list[Exception] = []
+
+    def work() -> None:
+        for _ in range(5):
+            try:
+                with mirror.lease_worktree("main") as tree:
+                    (tree.root / "note.txt").write_text("x")
+            except Exception as error:  # noqa: BLE001 (collected: any error fails the test)
+                errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
     assert registered_worktrees(mirror) == [str(mirror.path)]

@@ -13,7 +13,7 @@ import fcntl
 import re
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sheriff.adapters.git.confinement import relative_name
@@ -111,12 +111,20 @@ class GitMirror:
         """A worktree at ``ref`` (branch or commit) for the block; always removed after it."""
         sha = self._commit(ref)
         with self._slots.take() as place:
-            self._clear(place)
-            self._git("worktree", "add", "--detach", "--force", str(place), sha)
+            with self._administering_worktrees():
+                self._clear(place)
+                self._git("worktree", "add", "--detach", "--force", str(place), sha)
             try:
                 yield GitWorktree(place, sha, options=self._options, push_url=self.push_url)
             finally:
-                self._remove(place)
+                with self._administering_worktrees():
+                    self._remove(place)
+
+    def _administering_worktrees(self) -> AbstractContextManager[None]:
+        """One add, prune or remove at a time per mirror (threads and processes alike):
+        ``git worktree prune`` deletes the records of a worktree that another ``add`` is
+        still writing ("failed to read worktrees/slot-0/commondir")."""
+        return _locked(self.path.with_name(self.path.name + ".worktrees.lock"))
 
     def _clone(self) -> None:
         if self.path.exists():
