@@ -50,7 +50,8 @@ class GitMirror:
         with _locked(self.path.with_name(self.path.name + ".lock")):
             if (self.path / "HEAD").is_file():
                 self._git("fetch", "--prune", "--quiet", "origin")
-                self._git("worktree", "prune")
+                with self._administering_worktrees():
+                    self._git("worktree", "prune")
             else:
                 self._clone()
 
