@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,25 @@ def test_a_busy_pool_gives_a_clear_error_after_waiting(
         assert tree.root.is_dir()
 
 
+def errors_in_threads(work: Callable[[], None], threads: int) -> list[Exception]:
+    """Run ``work`` in ``threads`` threads at once; what any of them raised (a thread's
+    error would otherwise only be a warning, and the test would pass)."""
+    errors: list[Exception] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 (collected and asserted by the caller)
+            errors.append(error)
+
+    running = [threading.Thread(target=guarded) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    return errors
+
+
 def test_concurrent_leases_never_exceed_the_slots(tmp_path: Path, published: Published) -> None:
     mirror = workspaces(tmp_path / "sheriff", slots=2, wait_seconds=30).mirror(
         "shop/pricing", published.url
@@ -89,29 +109,18 @@ def test_concurrent_leases_never_exceed_the_slots(tmp_path: Path, published: Pub
     peak: list[int] = [0]
     roots: set[Path] = set()
 
-    errors: list[Exception] = []
-
     def work() -> None:
-        try:
-            with mirror.lease_worktree("main") as tree:
-                with lock:
-                    held[0] += 1
-                    peak[0] = max(peak[0], held[0])
-                    roots.add(tree.root)
-                (tree.root / "note.txt").write_text("x")
-                threading.Event().wait(0.05)
-                with lock:
-                    held[0] -= 1
-        except Exception as error:  # noqa: BLE001 (collected: a thread's error must fail the test)
-            errors.append(error)
+        with mirror.lease_worktree("main") as tree:
+            with lock:
+                held[0] += 1
+                peak[0] = max(peak[0], held[0])
+                roots.add(tree.root)
+            (tree.root / "note.txt").write_text("x")
+            threading.Event().wait(0.05)
+            with lock:
+                held[0] -= 1
 
-    threads = [threading.Thread(target=work) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert errors_in_threads(work, threads=5) == []
     assert peak[0] == 2
     assert len(roots) == 2
     assert registered_worktrees(mirror) == [str(mirror.path)]
@@ -139,21 +148,11 @@ def test_leases_taken_and_given_back_concurrently_never_fail(
         "shop/pricing", published.url
     )
     mirror.ensure()
-    errors: list[Exception] = []
 
     def work() -> None:
         for _ in range(5):
-            try:
-                with mirror.lease_worktree("main") as tree:
-                    (tree.root / "note.txt").write_text("x")
-            except Exception as error:  # noqa: BLE001 (collected: any error fails the test)
-                errors.append(error)
+            with mirror.lease_worktree("main") as tree:
+                (tree.root / "note.txt").write_text("x")
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert errors_in_threads(work, threads=8) == []
     assert registered_worktrees(mirror) == [str(mirror.path)]
