@@ -20,7 +20,7 @@ import re
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import rule
-from sheriff.core.parsers.python_traceback import is_library_path, project_first
+from sheriff.core.parsers.python_traceback import is_library_path, is_test_path, project_first
 from sheriff.core.scan import Hit
 
 # pytest's progress prefix: "tests/test_x.py ..." or, with -v, "tests/test_x.py::test_y "
@@ -32,7 +32,6 @@ _THREAD = re.compile(
 )
 _FRAME = re.compile(r'^\s+File "(?P<path>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
 _SIGNALS = ("Segmentation fault", "Aborted", "Bus error", "Floating point exception", "Illegal")
-_TEST_FILE = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_tests?\.py$")
 _DUMP_LINES = 120
 
 RULES = (
@@ -101,7 +100,7 @@ def _running_test(
     frames: list[tuple[str, int, str]], runner_file: str | None
 ) -> TestIdentity | None:
     for path, _, func in frames:
-        if func.startswith("test") and _TEST_FILE.search(path) and not is_library_path(path):
+        if func.startswith("test") and is_test_path(path) and not is_library_path(path):
             framework = "pytest" if runner_file else "python"
             return TestIdentity(framework, runner_file or path, func)
     return None

@@ -28,6 +28,7 @@ from sheriff.core.parsers.python_traceback import (
     chained_before,
     error_kind,
     is_library_path,
+    is_test_path,
     project_first,
     read_traceback,
 )
@@ -36,7 +37,6 @@ from sheriff.core.parsers.python_unittest import unittest_findings
 from sheriff.core.scan import Hit
 
 _CHAIN_TEXT = ("During handling of the above exception", "The above exception was the direct")
-_TEST_PATH = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_tests?\.py$|conftest\.py$")
 _DEPENDENCY = re.compile(
     r"VersionConflict|DistributionNotFound|Requirement\.parse|ResolutionImpossible"
     r"|pkg_resources\.\w+Conflict"
@@ -149,7 +149,7 @@ def _traceback_finding(view: LogView, header: int, wrapper: str | None) -> Findi
     if _SUBPROCESS_FAILED.search(traceback.text):
         return _subprocess_failed(traceback)
     frames = [location for tb in (*chain, traceback) for _, location in tb.frames]
-    in_tests = wrapper is not None or any(_TEST_PATH.search(loc.path) for loc in frames)
+    in_tests = wrapper is not None or any(_in_test_code(loc.path) for loc in frames)
     failure_type, sub_type = _environment_error(view, traceback) or _script_error_type(
         traceback, chain, in_tests
     )
@@ -168,6 +168,11 @@ def _traceback_finding(view: LogView, header: int, wrapper: str | None) -> Findi
         has_stack_trace=bool(traceback.frames),
         kind="test" if test else "error",
     )
+
+
+def _in_test_code(path: str) -> bool:
+    """A test module, or the fixtures of a ``conftest.py``."""
+    return is_test_path(path) or path.endswith("conftest.py")
 
 
 def _continues(view: LogView, traceback: Traceback) -> bool:

@@ -28,6 +28,7 @@ _LIBRARY = re.compile(
     r"site-packages|dist-packages|/lib/python\d|\\lib\\|/usr/lib/|/_pytest/|/pluggy/"
     r"|/importlib/|/unittest/|/nose/"
 )
+_TEST_MODULE = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_tests?\.py$")
 _MAX_FRAMES_LINES = 400
 _MAX_MESSAGE_LINES = 8
 _MAX_INTERLEAVED = 4
@@ -54,6 +55,11 @@ class Traceback:
 def is_library_path(path: str) -> bool:
     """Whether a frame's file belongs to the interpreter or an installed package."""
     return path.startswith("<") or _LIBRARY.search(path) is not None
+
+
+def is_test_path(path: str) -> bool:
+    """Whether a file is a test module (under ``tests/``, ``test_*.py``, ``*_test(s).py``)."""
+    return _TEST_MODULE.search(path) is not None
 
 
 def is_traceback_header(text: str) -> bool:
