@@ -37,11 +37,10 @@ _R_BLOCK = re.compile(
 _R_CHECK = re.compile(r"^\* checking (?P<what>.+?) \.\.\. ERROR$")
 _BUSTED = re.compile(r"(?P<kind>Failure|Error) (?:→|->) (?P<path>\S+) @ (?P<line>\d+)")
 _ERT = re.compile(r"^\s*FAILED\s+\d+/\d+\s+(?P<name>\S+)")
-_STATUS_LINE = re.compile(
-    r"^(?:=>)*(?P<name>[\w.\-]+(?:/[\w.\-]+)*)\s{2,}(?P<status>FAIL|ERROR)"
-    r"(?::\s+(?P<detail>\S.*))?$"
-)
-_PASS_ROW = re.compile(r"^(?:=>)*[\w.\-]+(?:/[\w.\-]+)*\s{2,}(?:PASS(?:ED)?|OK)\b")
+# A results row: the name (a word or a path) and, after two or more spaces, the status.
+_ROW_NAME = r"^(?:=>)*(?P<name>[\w.\-]+(?:/[\w.\-]+)*)\s{2,}"
+_STATUS_LINE = re.compile(_ROW_NAME + r"(?P<status>FAIL|ERROR)(?::\s+(?P<detail>\S.*))?$")
+_PASS_ROW = re.compile(_ROW_NAME + r"(?:PASS(?:ED)?|OK)\b")
 _TABLE_REACH = 3
 """A bare name (no path) with a status counts only in a table of results: one of this
 many rows either side passed."""
