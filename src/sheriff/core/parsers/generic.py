@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 import re2
 
@@ -132,8 +131,8 @@ def _exit(view: LogView, hit: Hit) -> Finding | None:
     first = _command_opened_above(view, hit.number)
     if first is None:
         return None
-    named = replace(hit, text=f'The command "{first}" exited with {code}.')
-    return _weak(named, "exit", FailureType.UNKNOWN, "exit")
+    named = f'The command "{first}" exited with {code}.'
+    return _weak(hit, "exit", FailureType.UNKNOWN, "exit", message=named)
 
 
 def _command_opened_above(view: LogView, number: int) -> str | None:
@@ -148,12 +147,15 @@ def _command_opened_above(view: LogView, number: int) -> str | None:
     return None
 
 
-def _weak(hit: Hit, sub_type: str, failure_type: FailureType, kind: str) -> Finding:
+def _weak(
+    hit: Hit, sub_type: str, failure_type: FailureType, kind: str, *, message: str | None = None
+) -> Finding:
+    """A weak finding on the hit's line, stating the line (or ``message``)."""
     return Finding(
         tool="ci",
         failure_type=failure_type,
         sub_type=sub_type,
-        message=_message(hit.text, kind),
+        message=_message(message or hit.text, kind),
         anchor=hit.number,
         ranges=((hit.number, hit.number),),
         strength=Strength.WEAK,
