@@ -148,3 +148,26 @@ def test_cake_style_titles_above_errors_are_tests() -> None:
     assert first.test is not None
     assert first.test.name == "AST as expected for NullLiteral node"
     assert (first.anchor, first.sub_type, first.strength) == (1005, "assertion", Strength.CLEAR)
+
+
+def test_a_titled_error_is_a_test_when_its_stack_is_below_a_long_diff() -> None:
+    found = findings(
+        read_shared(LOGS + "CoffeeScript/jashkenas@coffeescript/failed/460615864.log.gz")
+    )
+    by_name = {f.test.name: f for f in found if f.test is not None and f.kind == "test"}
+    for name in ("ImportDeclaration", "ExportSpecifierList", "Assign"):
+        assert f"AST as expected for {name} node" in by_name  # each stack is 150+ lines down
+    frameless = by_name["AST as expected for ImportDeclaration node"]
+    assert (frameless.anchor, frameless.ranges) == (2192, ((2192, 2205),))
+    assert not frameless.has_stack_trace
+    assert frameless.message == (
+        "AssertionError: Property type: expected  to equal ImportDeclaration"
+    )
+    assert by_name["AST as expected for NullLiteral node"].has_stack_trace
+
+
+def test_a_frameless_error_under_a_line_of_other_indentation_is_no_test() -> None:
+    log = b"make docs\n\n    building the index\nTypeError: x is not a function\ndone\n"
+    assert [f.test for f in findings(log) if f.test is not None] == []
+    titled = b"make docs\n\n  building the index\n  TypeError: x is not a function\n"
+    assert names(findings(titled)) == ["building the index"]

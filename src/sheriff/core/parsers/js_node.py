@@ -56,18 +56,22 @@ def node_findings(view: LogView, hits: Sequence[Hit], claimed: list[LineRange]) 
         if any(a <= hit.number <= b for a, b in claimed):
             continue
         frames = _frames_after(view, hit.number)
-        if not frames or frames[0][0] in seen:
+        if frames is None or not (frames or _titled_alike(view, hit.number)):
             continue
-        seen.add(frames[0][0])
+        first = frames[0][0] if frames else hit.number
+        if first in seen:
+            continue
+        seen.add(first)
         found = _finding(view, hit.number, frames)
         if found is not None:
             findings.append(found)
     return findings
 
 
-def _frames_after(view: LogView, error: int) -> list[tuple[int, Location]]:
+def _frames_after(view: LogView, error: int) -> list[tuple[int, Location]] | None:
     """The ``at`` frames of the stack that follows an error line (its message may run
-    over several lines first); none when another error or a command comes first."""
+    over several lines first); none when another error or a command comes first or
+    none is within reach, None when the error is TypeScript's."""
     frames: list[tuple[int, Location]] = []
     for number in range(error + 1, error + _SEARCH_DOWN):
         text = view.text(number)
@@ -80,8 +84,19 @@ def _frames_after(view: LogView, error: int) -> list[tuple[int, Location]]:
         if frames or _is_error_line(text) or text.startswith(("$ ", "travis_", "> ")):
             break
         if _is_typescript_error(text):
-            return []
+            return None
     return frames
+
+
+def _titled_alike(view: LogView, error: int) -> bool:
+    """A test title above the error at the error's own indentation (cake and mocha-like
+    runners print ``  title`` then ``  XError: …``): a failed test even when its stack
+    is out of reach, below a long diff of the expected output."""
+    above, text = view.text(error - 1), view.text(error)
+    if above is None or text is None or _title_above(view, error) is None:
+        return False
+    indent = len(text) - len(text.lstrip(" "))
+    return indent > 0 and len(above) - len(above.lstrip(" ")) == indent
 
 
 # Asked of every line below an error: the words the patterns need rule most lines out
@@ -98,7 +113,7 @@ def _finding(view: LogView, error: int, frames: list[tuple[int, Location]]) -> F
     text = (view.text(error) or "").strip()
     if _OWNED_ELSEWHERE.search(text):
         return None
-    last = frames[-1][0]
+    last = frames[-1][0] if frames else _message_end(view, error)
     title = _title_above(view, error)
     command = recent_command(view, error, limit=120) or ""
     failure_type, sub_type = _type_of(text, title, command)
@@ -114,9 +129,20 @@ def _finding(view: LogView, error: int, frames: list[tuple[int, Location]]) -> F
         strength=Strength.PARTIAL if wrapper else Strength.CLEAR,
         test=TestIdentity("node", None, title) if title else None,
         locations=project_first(loc for _, loc in frames)[:8],
-        has_stack_trace=True,
+        has_stack_trace=bool(frames),
         kind="summary" if wrapper else ("test" if title else "error"),
     )
+
+
+def _message_end(view: LogView, error: int, reach: int = 12) -> int:
+    """The last line of an error's message when no stack follows: up to a blank line."""
+    last = error
+    for number in range(error + 1, error + reach + 1):
+        text = view.text(number)
+        if text is None or not text.strip():
+            break
+        last = number
+    return last
 
 
 def _type_of(text: str, title: str | None, command: str) -> tuple[FailureType, str]:
