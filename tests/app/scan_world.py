@@ -25,7 +25,7 @@ REPO = "acme/app"
 FAIL_LOG = DEMO_SEED / "logs" / "cidiff" / "cidiff_57-fail.log"
 PASS_LOG = DEMO_SEED / "logs" / "cidiff" / "cidiff_57-pass.log"
 START = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
-TEST_NAME = "testClassicParsing()"
+TEST_NAME = "testClassicParsing"
 ForgeFactory = Callable[[str, str, str | None], Forge]
 
 

@@ -125,4 +125,7 @@ def test_demo_scan_runs_offline_and_lists_the_issues_it_opened(
     result = runner.invoke(app, ["demo", "--scan"])
     assert result.exit_code == 0, result.output
     assert "labri-progress/cidiff: 4 runs" in result.stdout
-    assert "[flaky] testClassicParsing() (ConsoleClientTest)" in result.stdout
+    assert (
+        "[flaky] testClassicParsing (org.github.gumtreediff.cidiff.ConsoleClientTest)"
+        in result.stdout
+    )

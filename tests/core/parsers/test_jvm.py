@@ -170,7 +170,22 @@ def test_gradle_lines_behind_job_and_step_columns() -> None:
     found = findings(read_shared(f"{CIDIFF}/cidiff_11/fail.log"))
     assert found[0].anchor == 242
     assert found[0].test is not None
-    assert (found[0].test.suite, found[0].test.name) == ("LogDifferTest", "testGithubParsing()")
+    # JUnit 5's display name "testGithubParsing()" names the method, as Surefire would
+    assert (found[0].test.suite, found[0].test.name) == ("LogDifferTest", "testGithubParsing")
+
+
+def test_gradle_tests_take_their_package_from_the_stack_trace() -> None:
+    found = findings(read_shared(f"{CIDIFF}/cidiff_57/fail.log"))
+    assert found[0].test is not None
+    assert (found[0].test.suite, found[0].test.name) == (
+        "org.github.gumtreediff.cidiff.ConsoleClientTest",
+        "testClassicParsing",
+    )
+    # the test class's own frame comes first, as for Surefire's fully named classes
+    assert found[0].locations[:2] == (
+        Location("org/github/gumtreediff/cidiff/ConsoleClientTest.java", 69),
+        Location("org/github/gumtreediff/cidiff/LogParser.java", 39),
+    )
 
 
 def test_gradle_checkstyle_configuration_error_is_a_config_failure() -> None:

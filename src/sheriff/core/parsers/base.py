@@ -137,5 +137,15 @@ def merge_ranges(ranges: Sequence[LineRange]) -> tuple[LineRange, ...]:
     return tuple(merged)
 
 
+_NO_ARGUMENTS = re.compile(r"[\w$]+\(\)")
+
+
+def method_name(name: str) -> str:
+    """``test()``, JUnit 5's display name of a method without parameters, as the bare
+    name JUnit 4, Surefire and reports of other runners give the same test; other names
+    as they are (``shipping(int)[1]`` is one case of a parameterised test)."""
+    return name[:-2] if _NO_ARGUMENTS.fullmatch(name) else name
+
+
 def is_indented(text: str) -> bool:
     return text[:1] in {" ", "\t"}

@@ -18,7 +18,7 @@ from defusedxml.ElementTree import fromstring
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, TestIdentity
-from sheriff.core.parsers.base import Parser, find_locations, rule
+from sheriff.core.parsers.base import Parser, find_locations, method_name, rule
 from sheriff.core.parsers.jvm_frames import exception_sub_type, trace_locations
 from sheriff.core.scan import Hit
 
@@ -110,7 +110,7 @@ def identity_of_test(test: Element) -> tuple[str | None, str]:
         return attrs.get("type"), attrs.get("method") or attrs.get("name", "?")
     suite = attrs.get("class") or attrs.get("classname")
     name = attrs.get("name") or attrs.get("methodname") or "?"
-    return suite, name
+    return suite, method_name(name)
 
 
 def _message(outcome: Element) -> str:

@@ -108,6 +108,23 @@ def trace_locations(
     return tuple(dict.fromkeys(ordered))[:limit]
 
 
+def qualified_class(view: LogView, first: int, last: int, simple: str) -> str:
+    """``simple``, a class name as Gradle prints it, with the package that a frame of the
+    stack trace in ``[first, last]`` gives it (Surefire names the class in full); as it
+    is when no frame names that class."""
+    if "." in simple:
+        return simple
+    for number in range(first, last + 1):
+        text = line_at(view, number)
+        found = frame_location(text) if text else None
+        if found is None:
+            continue
+        owner = found[0].split("$")[0]
+        if owner.rsplit(".", 1)[-1] == simple:
+            return owner
+    return simple
+
+
 def message_end(view: LogView, start: int, limit: int = 12) -> int:
     """The last line of an exception message that starts at ``start`` (before the frames)."""
     last = start

@@ -7,8 +7,13 @@ from collections.abc import Sequence
 
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength, TestIdentity
-from sheriff.core.parsers.base import find_locations, rule
-from sheriff.core.parsers.jvm_frames import exception_sub_type, message_end, trace_locations
+from sheriff.core.parsers.base import find_locations, method_name, rule
+from sheriff.core.parsers.jvm_frames import (
+    exception_sub_type,
+    message_end,
+    qualified_class,
+    trace_locations,
+)
 from sheriff.core.parsers.misc_family import (
     Family,
     block_end,
@@ -112,7 +117,9 @@ def _parse_test(view: LogView, hit: Hit) -> Finding:
     start = next_nonblank(view, hit.number)
     first = start[0] if start and start[0] <= end else hit.number
     message = joined(view, first, message_end(view, first)) if first > hit.number else ""
-    cls = suite.split(" > ")[0]
+    cls, nested = _split_suite(suite)
+    cls = qualified_class(view, first, end, cls)
+    suite = cls + nested
     locations = trace_locations(view, first, end, prefer=cls)
     return Finding(
         tool="gradle",
@@ -121,11 +128,17 @@ def _parse_test(view: LogView, hit: Hit) -> Finding:
         message=message or f"{suite} > {name} FAILED",
         anchor=hit.number,
         ranges=(capped(hit.number, end),),
-        test=TestIdentity("junit", suite, name),
+        test=TestIdentity("junit", suite, method_name(name)),
         locations=locations or tuple(find_locations(message))[:3],
         has_stack_trace=end > first,
         kind="test",
     )
+
+
+def _split_suite(suite: str) -> tuple[str, str]:
+    """The test class and the nested classes after it (``" > Inner"``), if any."""
+    cls, separator, nested = suite.partition(" > ")
+    return cls, separator + nested
 
 
 def _parse_task(hit: Hit) -> Finding:
