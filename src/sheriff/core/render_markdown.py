@@ -37,6 +37,21 @@ def _listed(report: TriageReport) -> list[Failure]:
     return (strong or list(report.failures))[:MAX_LISTED]
 
 
+def _hidden_note(report: TriageReport) -> str | None:
+    """What the list leaves out: failures past ``MAX_LISTED``, then weak signals."""
+    listed = len(_listed(report))
+    strong = sum(f.finding.strength > Strength.WEAK for f in report.failures)
+    more = strong - listed if strong else 0
+    weak = len(report.failures) - max(strong, listed)
+    parts = [f"{more} more {_plural(more, 'failure')}"] if more else []
+    parts += [f"{weak} weaker {_plural(weak, 'signal')}"] if weak else []
+    return f"…and {' and '.join(parts)} in the JSON output." if parts else None
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
+
+
 def _excerpt_block(report: TriageReport) -> list[str]:
     lines: list[str] = []
     previous = None
@@ -84,9 +99,9 @@ def render_markdown(report: TriageReport) -> str:
                 f"{_cell(_what(failure))} | {_cell(_where(failure))} | "
                 f"{_cell(finding.message)} |"
             )
-        hidden = len(report.failures) - len(_listed(report))
-        if hidden:
-            out.append(f"\n…and {hidden} more (weaker signals) in the JSON output.")
+        hidden = _hidden_note(report)
+        if hidden is not None:
+            out.append(f"\n{hidden}")
         out.append("")
     ranges = ", ".join(f"{first}–{last}" for first, last in report.excerpt.ranges)
     block = _excerpt_block(report)
@@ -123,5 +138,8 @@ def render_text(report: TriageReport) -> str:
         )
         if finding.message:
             out.append(f"       {redact(finding.message.splitlines()[0])[:200]}")
+    hidden = _hidden_note(report)
+    if hidden is not None:
+        out.append(f"  {hidden}")
     out += ["", "-- excerpt --", *_excerpt_block(report), ""]
     return "\n".join(out)
