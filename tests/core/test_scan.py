@@ -11,8 +11,11 @@ from sheriff.core.scan import LogScanner, Rule, RuleSet, scan_bytes
 FAIL_RULE = Rule("t.fail", "FAIL", re.compile(r"FAIL: (?P<name>\w+)"), before=2, after=2)
 
 
-def _numbers(data: bytes, chunk: int | None = None) -> list[int]:
-    scanner = LogScanner(RuleSet([FAIL_RULE]))
+START_RULE = Rule("t.start", "(?m:^)FAIL: ", re.compile(r"^FAIL: (?P<name>\w+)"))
+
+
+def _numbers(data: bytes, chunk: int | None = None, rule: Rule = FAIL_RULE) -> list[int]:
+    scanner = LogScanner(RuleSet([rule]))
     if chunk is None:
         scanner.feed(data)
     else:
@@ -31,6 +34,12 @@ def test_line_numbers_count_crlf_cr_and_lf_breaks() -> None:
 def test_chunk_boundaries_do_not_change_line_numbers(chunk: int) -> None:
     data = b"ok\r\nFAIL: a\r\n\r\nx\rFAIL: b\nFAIL: c"
     assert _numbers(data, chunk) == _numbers(data) == [2, 5, 6]
+
+
+@pytest.mark.parametrize("chunk", [None, 1, 3, 64])
+def test_a_line_after_a_bare_cr_starts_a_line_for_anchored_triggers(chunk: int | None) -> None:
+    data = b"progress 50%\rFAIL: a\rprogress\r\nFAIL: b\n\rFAIL: c\r\n"
+    assert _numbers(data, chunk, START_RULE) == [2, 4, 6]
 
 
 def test_precise_pattern_filters_trigger_only_lines() -> None:

@@ -116,3 +116,15 @@ def test_markdown_fence_survives_backticks_in_the_log() -> None:
     rendered = render_markdown(report)
     assert "`````text" in rendered
     assert rendered.count("`````") == 2
+
+
+def _explained(data: bytes) -> list[tuple[object, ...]]:
+    report = triage_bytes(data)
+    return [(f.finding.anchor, f.finding.ranges, f.finding.message) for f in report.failures]
+
+
+def test_a_log_broken_by_bare_cr_reads_as_the_same_log() -> None:
+    """Classic Mac line breaks (and progress bars that end a line with ``\\r``) break
+    lines for the triggers as they do for the line numbers."""
+    data = read_shared("cidiff-breakages/breakages/cidiff_57/fail.log").replace(b"\r\n", b"\n")
+    assert _explained(data.replace(b"\n", b"\r")) == _explained(data)

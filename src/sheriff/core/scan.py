@@ -34,6 +34,7 @@ failing tests (or one written to be) took 40 s and 2 GB; the report names 200 fa
 Past the limit only the last ``TAIL_LINES`` lines are still examined (the summary and
 the exit line are there), and the lines left unexamined are counted in the report."""
 _NO_LIMIT = 1 << 62
+_CR_AS_LF = bytes.maketrans(b"\r", b"\n")
 MAX_NOVEL_LINES = 50_000
 """Lines absent from the passing log that are kept as evidence, at most."""
 
@@ -237,15 +238,23 @@ class LogScanner:
                 self._keep(lines, start, index + 3, base)
 
     def _candidate_line_indices(self, buffer: bytes) -> list[int]:
-        """0-based indices, within ``buffer``'s lines, of lines holding a candidate."""
+        """0-based indices, within ``buffer``'s lines, of lines holding a candidate.
+
+        The triggers are searched with every ``\\r`` read as ``\\n`` (same offsets): a
+        line that starts after a bare ``\\r`` starts a line for ``^`` too, as it does for
+        the line numbers, however the log was cut into chunks.
+        """
         indices: list[int] = []
         position = 0
         line_index = 0
         bare_newlines = b"\r" not in buffer
-        for offset in self._matcher.candidate_offsets(buffer):
+        searched = buffer if bare_newlines else buffer.translate(_CR_AS_LF)
+        for found in self._matcher.candidate_offsets(searched):
             if bare_newlines:
+                offset = found
                 line_index += buffer.count(b"\n", position, offset)
             else:
+                offset = found - 1 if buffer[found - 1 : found + 1] == b"\r\n" else found
                 line_index += count_breaks(buffer, position, offset)
             position = offset
             if not indices or indices[-1] != line_index:

@@ -66,6 +66,13 @@ def test_common_test_setup_denied_by_the_database_is_a_permission_problem() -> N
     )
 
 
+def test_common_test_failures_are_found_whatever_ends_their_lines() -> None:
+    data = read_shared(f"logchunks/{_LOGS['Erlang/processone@ejabberd#3']}")
+    for breaks in (b"\n", b"\r"):
+        found = rank(parse_log(data.replace(b"\r\n", b"\n").replace(b"\n", breaks), (PARSER,)))
+        assert (found[0].sub_type, found[0].anchor) == ("permission", 11259)
+
+
 def test_xcpretty_summary_entry_with_suite_location_and_code() -> None:
     found = first("Swift/Alamofire@Alamofire#0")
     assert found.test is not None

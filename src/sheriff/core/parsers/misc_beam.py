@@ -45,7 +45,7 @@ RULES = (
         after=20,
     ),
     rule("misc.beam.format", _FORMAT.pattern, _FORMAT.pattern, before=2, after=30),
-    rule("misc.beam.ct", r"\w:\w+ failed(?: on line \d|$|\r)", _CT_CASE.pattern, after=40),
+    rule("misc.beam.ct", r"\w:\w+ failed(?: on line \d|\r?(?m:$))", _CT_CASE.pattern, after=40),
     rule("misc.beam.ct_run", r"Test run failed! Reason:", _CT_RUN.pattern, before=2, after=5),
     rule("misc.beam.clojure", r"(?:FAIL|ERROR) in \(", _CLOJURE.pattern, before=2, after=30),
 )
