@@ -1,12 +1,13 @@
 """The whole engine on real logs and on arbitrary bytes."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheriff.core.encoding import wide_codec
 from sheriff.core.model import FailureType
 from sheriff.core.triage import triage_bytes
-from tests.conftest import read_shared
+from tests.conftest import read_shared, read_tool_fixture
 
 GO_LOG = "logchunks/logs/Go/avelino@awesome-go/failed/552235410.log.gz"
 
@@ -128,3 +129,14 @@ def test_a_log_broken_by_bare_cr_reads_as_the_same_log() -> None:
     lines for the triggers as they do for the line numbers."""
     data = read_shared("cidiff-breakages/breakages/cidiff_57/fail.log").replace(b"\r\n", b"\n")
     assert _explained(data.replace(b"\n", b"\r")) == _explained(data)
+
+
+@pytest.mark.parametrize("fixture", ["ruff/ruff_check.log", "tsc/tsc5_noemit.log"])
+def test_every_line_number_reported_is_a_line_of_the_log(fixture: str) -> None:
+    """Parsers reach a fixed number of lines past a header; a cut log may end first."""
+    lines = read_tool_fixture(fixture).splitlines(keepends=True)
+    for count in range(1, len(lines) + 1):
+        report = triage_bytes(b"".join(lines[:count]))
+        for failure in report.failures:
+            numbers = [failure.finding.anchor, *(n for r in failure.finding.ranges for n in r)]
+            assert all(1 <= number <= report.lines for number in numbers), (count, failure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sheriff.core.classify import classify
 from sheriff.core.diffing import PassingBaseline
@@ -68,7 +69,8 @@ def report_from(
     skipped: int = 0,
 ) -> TriageReport:
     """Rank findings, choose the excerpt, classify and fingerprint."""
-    ranked = rank(findings)[:MAX_FAILURES]
+    ranked = rank([within_log(finding, view.total_lines) for finding in findings])
+    ranked = ranked[:MAX_FAILURES]
     failures = tuple(_identify(ranked, repo, platform))
     excerpt = choose_excerpt(view, ranked, budget, novel)
     step = _step_of(view, ranked[0].anchor) if ranked else None
@@ -81,6 +83,23 @@ def report_from(
     return TriageReport(
         source, view.total_lines, excerpt, failures, classification, excerpt_text, skipped
     )
+
+
+def within_log(finding: Finding, total_lines: int) -> Finding:
+    """``finding`` with its anchor and ranges inside ``[1, total_lines]``: parsers reach a
+    fixed number of lines past a header or before a message, which a short or cut log
+    may not have (every line number Sheriff reports is a line of the log)."""
+    if total_lines < 1:
+        return finding
+    anchor = min(max(finding.anchor, 1), total_lines)
+    ranges = tuple(
+        (max(first, 1), min(last, total_lines))
+        for first, last in finding.ranges
+        if first <= total_lines and last >= 1
+    )
+    if anchor == finding.anchor and ranges == finding.ranges:
+        return finding
+    return replace(finding, anchor=anchor, ranges=ranges or ((anchor, anchor),))
 
 
 def _identify(findings: Sequence[Finding], repo: str | None, platform: str | None) -> list[Failure]:
