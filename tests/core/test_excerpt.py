@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,6 +41,43 @@ def test_other_findings_get_their_anchor() -> None:
 
 def test_no_finding_falls_back_to_the_tail() -> None:
     excerpt = choose_excerpt(_view(500), [], budget=10)
+    assert excerpt.ranges == ((491, 500),)
+
+
+def test_the_neighbourhood_ends_where_another_test_passed() -> None:
+    """Go, pytest -v, Gradle, unittest, cargo, TAP, gtest, jest: lines saying that some
+    other test passed are not context; the budget they would fill stays unspent."""
+    passes = {
+        95: "--- PASS: TestOther (0.00s)",
+        96: "tests/test_a.py::test_ok PASSED                  [ 10%]",
+        97: "CartTest > total() PASSED",
+        98: "test_parse (tests.test_x.ParseTests) ... ok",
+        99: "test tests::parses ... ok",
+        111: "ok 12 - adds numbers",
+        112: "[       OK ] Cart.Total (0 ms)",
+        113: "  ✓ renders (5 ms)",
+    }
+    excerpt = choose_excerpt(_view(113, passes), [_finding(100, 100, 110)], budget=40)
+    assert _lines(excerpt.ranges) == set(range(100, 111))  # the tail is a passing test too
+
+
+def test_the_tail_after_a_finding_stops_at_a_passing_test_too() -> None:
+    passes = {n: f"--- PASS: Test{n} (0.00s)" for n in (99, 111, *range(480, 495))}
+    excerpt = choose_excerpt(_view(500, passes), [_finding(100, 100, 110)], budget=30)
+    assert _lines(excerpt.ranges) == set(range(100, 111)) | set(range(495, 501))
+
+
+def test_the_lines_before_an_exit_line_stop_at_a_passing_test() -> None:
+    exit_line = Finding("ci", FailureType.UNKNOWN, "exit", "exited with 1", 100, ((100, 100),))
+    exit_line = replace(exit_line, kind="exit", strength=Strength.WEAK)
+    passes = {95: "test_parse (tests.test_x.ParseTests) ... ok"}
+    excerpt = choose_excerpt(_view(100, passes), [exit_line], budget=20)
+    assert excerpt.ranges == ((96, 100),)
+
+
+def test_without_a_finding_the_tail_is_taken_whatever_it_says() -> None:
+    passes = {n: f"--- PASS: Test{n} (0.00s)" for n in range(1, 501)}
+    excerpt = choose_excerpt(_view(500, passes), [], budget=10)
     assert excerpt.ranges == ((491, 500),)
 
 

@@ -2,11 +2,12 @@
 
 The primary finding gets most of the budget (its whole block if it fits, anchored at
 the line that proves it); the other findings get their anchor and a little of their
-block; what is left widens the primary block with its neighbours. With a passing run,
-the lines it never printed come first, block by block, the findings' blocks (and in them
-the findings' own lines) before the rest; a block that nearly repeats one already shown
-waits until the end. With no finding at all, those lines, then the tail of the log,
-stand in.
+block; what is left widens the primary block with its neighbours, up to a line saying
+that another test passed on either side (not context, only filler), then takes the tail
+of the log. With a passing run, the lines it never printed come first, block by block,
+the findings' blocks (and in them the findings' own lines) before the rest; a block that
+nearly repeats one already shown waits until the end. With no finding at all, those
+lines, then the tail of the log, stand in.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ TAIL_SHARE = 0.2
 # Two novel blocks sharing this fraction of their words (Jaccard) say the same thing.
 NEAR_DUPLICATE = 0.6
 _WORD = re.compile(r"[A-Za-z]{3,}")
+# A line saying one test passed: go test, TAP, gtest, automake, jest/mocha, pytest -v,
+# Gradle, unittest and cargo test.
+_PASSED_TEST = re.compile(
+    r"^\s*(?:--- PASS: |ok\s+\S+\s+(?:[\d.]+s|\(cached\))|ok \d+\b|\[\s+OK \] |PASS: "
+    r"|[✓✔√] )|(?: PASSED| \.\.\. ok)(?:\s+\[\s*\d+%\])?\s*$"
+)
 
 
 class _Selection:
@@ -69,7 +76,7 @@ def choose_excerpt(
         _take_findings(selection, ranked, [n for n in novel or () if n not in echoed])
     for block in echoes:  # what a shown block already said, if room is left
         selection.add_all(block, selection.left)
-    _take_tail(selection)
+    _take_tail(selection, to_a_pass=bool(ranked))
     return Excerpt(_to_ranges(selection.lines), budget)
 
 
@@ -131,22 +138,41 @@ def _block_lines(finding: Finding) -> list[int]:
 
 
 def _widen(selection: _Selection, primary: Finding) -> None:
-    """Spend the rest of the budget on the primary block's neighbourhood."""
+    """Spend the rest of the budget on the primary block's neighbourhood, up to a line
+    saying that a test passed (another test's business) on either side."""
     first = min([primary.anchor, *(start for start, _ in primary.ranges)])
     last = max([primary.anchor, *(end for _, end in primary.ranges)])
     before, after = first - 1, last + 1
     if primary.kind == "exit":  # the cause is printed before the exit line
-        selection.add_all(range(before, 0, -1), selection.left)
+        selection.add_all(_until_a_pass(selection.view, range(before, 0, -1)), selection.left)
         return
-    while selection.left > 0 and (before >= 1 or after <= selection.view.total_lines):
-        if selection.view.has(after):
-            selection.add(after)
+    view = selection.view
+    after_open = before_open = True
+    while selection.left > 0 and (before >= 1 or after <= view.total_lines):
+        if after_open and view.has(after):
+            after_open = not _passed(view, after)
+            if after_open:
+                selection.add(after)
         after += 1
         if selection.left > 0 and before >= 1 and (after - last) % 3 == 0:
-            selection.add(before)
+            before_open = before_open and not _passed(view, before)
+            if before_open:
+                selection.add(before)
             before -= 1
-        if not selection.view.has(after) and not selection.view.has(before):
+        if not (after_open or before_open) or not (view.has(after) or view.has(before)):
             break
+
+
+def _passed(view: LogView, number: int) -> bool:
+    text = view.text(number)
+    return text is not None and _PASSED_TEST.search(text) is not None
+
+
+def _until_a_pass(view: LogView, numbers: Iterable[int]) -> Iterable[int]:
+    for number in numbers:
+        if _passed(view, number):
+            return
+        yield number
 
 
 def _take_novel_blocks(
@@ -251,12 +277,15 @@ def _touches(block: list[int], first: int, last: int) -> bool:
     return first - 2 <= block[-1] and block[0] <= last + 2
 
 
-def _take_tail(selection: _Selection, most: int | None = None) -> None:
-    """The last lines of the log (where CI prints its final verdict), up to ``most``."""
+def _take_tail(selection: _Selection, most: int | None = None, *, to_a_pass: bool = False) -> None:
+    """The last lines of the log (where CI prints its final verdict), up to ``most``;
+    with ``to_a_pass``, not past a line saying that a test passed."""
     number = selection.view.total_lines
     taken = 0
     limit = selection.left if most is None else most
     while selection.left > 0 and taken < limit and number >= 1 and selection.view.has(number):
+        if to_a_pass and _passed(selection.view, number):
+            return
         taken += selection.add(number)
         number -= 1
 
