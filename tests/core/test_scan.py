@@ -42,6 +42,30 @@ def test_a_line_after_a_bare_cr_starts_a_line_for_anchored_triggers(chunk: int |
     assert _numbers(data, chunk, START_RULE) == [2, 4, 6]
 
 
+def _view_lines(data: bytes, chunk: int | None, rule: Rule = FAIL_RULE) -> set[int]:
+    scanner = LogScanner(RuleSet([rule]))
+    for start in range(0, len(data), chunk or len(data)):
+        scanner.feed(data[start : start + (chunk or len(data))])
+    view = scanner.finish().view
+    return {n for region in view.regions for n in range(region.first, region.last + 1)}
+
+
+@pytest.mark.parametrize("chunk", [1, 16, None])
+def test_the_head_is_kept_however_small_the_first_chunks(chunk: int | None) -> None:
+    # lines long enough that the bytes held back to tell the encoding end before line 40
+    data = b"".join(b"line %d %s\n" % (n, b"." * 300) for n in range(1, 1001))
+    assert _view_lines(data, chunk) == set(range(1, 41)) | set(range(701, 1001))
+
+
+@pytest.mark.parametrize("chunk", [7, 100, None])
+def test_a_hit_sees_all_the_lines_it_asks_for_before_it_across_chunks(chunk: int | None) -> None:
+    wide = Rule("t.wide", "FAIL", re.compile(r"FAIL: (?P<name>\w+)"), before=400)
+    lines = [b"line %d" % n for n in range(1, 1101)]
+    lines[999] = b"FAIL: late"  # line 1000; the tail is 801-1100
+    kept = _view_lines(b"\n".join(lines), chunk, wide)
+    assert kept == set(range(1, 41)) | set(range(600, 1101))
+
+
 def test_precise_pattern_filters_trigger_only_lines() -> None:
     result = scan_bytes(b"FAILED to notice\nFAIL: real\n", RuleSet([FAIL_RULE]))
     assert [(hit.number, hit.match.group("name")) for hit in result.hits if hit.match] == [

@@ -73,6 +73,9 @@ class LogScanner:
         self._kept = 0
         self._hits: list[Hit] = []
         self._last_lines: list[bytes] = []
+        # Lines carried from one buffer to the next: the tail, and every line that a hit
+        # at the start of the next buffer may ask to see before it.
+        self._carried = max(TAIL_LINES, NOISY_RADIUS, *(rule.before for rule in rules.rules))
         self._examined: set[int] = set()
         self._keep_until = 0
         self._noisy_until = 0
@@ -102,7 +105,7 @@ class LogScanner:
         if rest:
             self._scan_buffer(rest)
         total = self._lines_before
-        tail = self._last_lines
+        tail = self._last_lines[-TAIL_LINES:]
         tail_base = total - len(tail)
         if self._limited:
             self._examine_tail(tail, tail_base)
@@ -142,8 +145,8 @@ class LogScanner:
         extended = previous + lines
         offset = len(previous)
         base = self._lines_before - offset  # extended[0] is line base + 1
-        if self._lines_before == 0:
-            self._keep(lines, 0, HEAD_LINES, 0)
+        if self._lines_before < HEAD_LINES:  # the first buffers may be shorter than that
+            self._keep(lines, 0, HEAD_LINES - self._lines_before, self._lines_before)
         self._keep_carried(extended, base)
         spans = self._carried_noisy_span(extended, base)
         anchors: list[int] = []
@@ -157,9 +160,9 @@ class LogScanner:
         self._examine_noisy(extended, base, spans)
         if self._baseline is not None:
             self._keep_novel(lines, self._lines_before)
-        self._last_lines = extended[-TAIL_LINES:]
+        self._last_lines = extended[-self._carried :]
         self._lines_before += len(lines)
-        self._examined = {n for n in self._examined if n > self._lines_before - TAIL_LINES}
+        self._examined = {n for n in self._examined if n > self._lines_before - self._carried}
 
     def _keep_carried(self, extended: list[bytes], base: int) -> None:
         """Keep the lines a hit of the previous buffer asked to see after it."""
