@@ -256,9 +256,10 @@ class LogScanner:
             if bare_newlines:
                 offset = found
                 line_index += buffer.count(b"\n", position, offset)
-            else:
+            else:  # breaks: every CR or LF, less one per CRLF (offset is not inside one)
                 offset = found - 1 if buffer[found - 1 : found + 1] == b"\r\n" else found
-                line_index += count_breaks(buffer, position, offset)
+                line_index += searched.count(b"\n", position, offset)
+                line_index -= buffer.count(b"\r\n", position, offset)
             position = offset
             if not indices or indices[-1] != line_index:
                 indices.append(line_index)
@@ -309,18 +310,6 @@ def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int,
         else:
             spans.append((first, end))
     return spans
-
-
-def count_breaks(buffer: bytes, start: int, end: int) -> int:
-    """Line breaks (``\\r\\n``, ``\\r`` or ``\\n``) in ``buffer[start:end]``.
-
-    ``start`` and ``end`` must not fall between the two bytes of a ``\\r\\n``.
-    """
-    return (
-        buffer.count(b"\n", start, end)
-        + buffer.count(b"\r", start, end)
-        - buffer.count(b"\r\n", start, end)
-    )
 
 
 def merge_regions(regions: list[Region]) -> list[Region]:
