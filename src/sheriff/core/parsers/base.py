@@ -137,14 +137,14 @@ def merge_ranges(ranges: Sequence[LineRange]) -> tuple[LineRange, ...]:
     return tuple(merged)
 
 
-_NO_ARGUMENTS = re.compile(r"[\w$]+\(\)")
+_NO_ARGUMENTS = re.compile(r"^[\w$]+\(\)\Z")  # anchored: linear whatever is searched
 
 
 def method_name(name: str) -> str:
     """``test()``, JUnit 5's display name of a method without parameters, as the bare
     name JUnit 4, Surefire and reports of other runners give the same test; other names
     as they are (``shipping(int)[1]`` is one case of a parameterised test)."""
-    return name[:-2] if _NO_ARGUMENTS.fullmatch(name) else name
+    return name[:-2] if _NO_ARGUMENTS.match(name) else name
 
 
 def is_indented(text: str) -> bool:
