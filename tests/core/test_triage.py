@@ -110,6 +110,51 @@ def test_report_does_not_depend_on_chunk_size(chunk: int) -> None:
     assert chunked == report_to_json(triage_bytes(data))
 
 
+_REAL_LOGS = (
+    "go/go_test_json.log",
+    "go/go_test_verbose.log",
+    "gradle/gradle_test_failures.log",
+    "jest/jest_failures.log",
+    "pytest/pytest_color.log",
+    "ruff/ruff_check.log",
+    "tsc/tsc5_noemit.log",
+    "maven/maven_surefire_failures.log",
+)
+
+
+@st.composite
+def _mutated_real_log(draw: st.DrawFn) -> bytes:
+    """A real log cut, thinned, shuffled or with its line breaks swapped: the shapes that
+    fuzzing with the dev logs found reports to depend on chunking or to name lines past
+    the end of the log."""
+    lines = read_tool_fixture(draw(st.sampled_from(_REAL_LOGS))).splitlines(keepends=True)
+    first = draw(st.integers(0, len(lines) - 1))
+    lines = lines[first : first + draw(st.integers(1, 400))]
+    if draw(st.booleans()):
+        lines = draw(st.permutations(lines))[: draw(st.integers(1, len(lines)))]
+    data = b"".join(lines)
+    breaks = draw(st.sampled_from([b"\n", b"\r", b"\r\n", b"\r\r"]))
+    return data.replace(b"\r\n", b"\n").replace(b"\n", breaks)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_mutated_real_log(), st.integers(min_value=1, max_value=4096), st.sampled_from([5, 50]))
+def test_mutated_real_logs_read_the_same_in_any_chunks(
+    data: bytes, chunk: int, budget: int
+) -> None:
+    from sheriff.core.render_json import report_to_json
+    from sheriff.core.triage import analyse, new_scanner
+
+    whole = triage_bytes(data, budget=budget)
+    for failure in whole.failures:
+        numbers = [failure.finding.anchor, *(n for r in failure.finding.ranges for n in r)]
+        assert all(1 <= number <= whole.lines for number in numbers)
+    scanner = new_scanner()
+    for start in range(0, len(data), chunk):
+        scanner.feed(data[start : start + chunk])
+    assert report_to_json(analyse(scanner.finish(), budget=budget)) == report_to_json(whole)
+
+
 def test_markdown_fence_survives_backticks_in_the_log() -> None:
     from sheriff.core.render_markdown import render_markdown
 
