@@ -69,7 +69,7 @@ def report_from(
     skipped: int = 0,
 ) -> TriageReport:
     """Rank findings, choose the excerpt, classify and fingerprint."""
-    ranked = rank([within_log(finding, view.total_lines) for finding in findings])
+    ranked = rank([_within_log(finding, view.total_lines) for finding in findings])
     ranked = ranked[:MAX_FAILURES]
     failures = tuple(_identify(ranked, repo, platform))
     excerpt = choose_excerpt(view, ranked, budget, novel)
@@ -85,7 +85,7 @@ def report_from(
     )
 
 
-def within_log(finding: Finding, total_lines: int) -> Finding:
+def _within_log(finding: Finding, total_lines: int) -> Finding:
     """``finding`` with its anchor and ranges inside ``[1, total_lines]``: parsers reach a
     fixed number of lines past a header or before a message, which a short or cut log
     may not have (every line number Sheriff reports is a line of the log)."""
