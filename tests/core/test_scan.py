@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sheriff.core.diffing import PassingBaseline
 from sheriff.core.logview import Region
 from sheriff.core.scan import LogScanner, Rule, RuleSet, scan_bytes
 
@@ -64,6 +65,21 @@ def test_a_hit_sees_all_the_lines_it_asks_for_before_it_across_chunks(chunk: int
     lines[999] = b"FAIL: late"  # line 1000; the tail is 801-1100
     kept = _view_lines(b"\n".join(lines), chunk, wide)
     assert kept == set(range(1, 41)) | set(range(600, 1101))
+
+
+@pytest.mark.parametrize("chunk", [1, 5, None])
+def test_the_neighbours_of_a_novel_line_are_kept_across_chunks(chunk: int | None) -> None:
+    passing = b"".join(b"step %d\n" % n for n in range(1, 1001))
+    lines = [b"step %d" % n for n in range(1, 1001)]
+    lines[499] = b"segfault in step 500"  # the one line the passing run never printed
+    data = b"\n".join(lines) + b"\n"
+    scanner = LogScanner(RuleSet([FAIL_RULE]), PassingBaseline(passing.splitlines()))
+    for start in range(0, len(data), chunk or len(data)):
+        scanner.feed(data[start : start + (chunk or len(data))])
+    result = scanner.finish()
+    assert result.novel == [500]
+    kept = {n for region in result.view.regions for n in range(region.first, region.last + 1)}
+    assert kept == set(range(1, 41)) | set(range(498, 503)) | set(range(701, 1001))
 
 
 def test_precise_pattern_filters_trigger_only_lines() -> None:

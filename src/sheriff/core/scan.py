@@ -37,6 +37,7 @@ _NO_LIMIT = 1 << 62
 _CR_AS_LF = bytes.maketrans(b"\r", b"\n")
 MAX_NOVEL_LINES = 50_000
 """Lines absent from the passing log that are kept as evidence, at most."""
+NOVEL_RADIUS = 2  # lines kept either side of each of them
 
 
 @dataclass(slots=True)
@@ -159,7 +160,7 @@ class LogScanner:
             self._noisy_until = max(self._noisy_until, base + anchors[-1] + 1 + NOISY_RADIUS)
         self._examine_noisy(extended, base, spans)
         if self._baseline is not None:
-            self._keep_novel(lines, self._lines_before)
+            self._keep_novel(extended, offset, base)
         self._last_lines = extended[-self._carried :]
         self._lines_before += len(lines)
         self._examined = {n for n in self._examined if n > self._lines_before - self._carried}
@@ -229,16 +230,17 @@ class LogScanner:
                     self._hits.extend(hits)
                     self._keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
 
-    def _keep_novel(self, lines: list[bytes], base: int) -> None:
+    def _keep_novel(self, extended: list[bytes], first: int, base: int) -> None:
+        """Keep the lines of ``extended[first:]`` (this buffer's) that the passing log never
+        printed, with two lines either side, across buffer boundaries as hits do."""
         if self._baseline is None or self._novel is None:
             return
-        for index, raw in enumerate(lines):
+        for index in range(first, len(extended)):
             if len(self._novel) >= MAX_NOVEL_LINES:
                 return
-            if self._baseline.is_novel(raw):
+            if self._baseline.is_novel(extended[index]):
                 self._novel.append(base + index + 1)
-                start = max(index - 2, 0)
-                self._keep(lines, start, index + 3, base)
+                self._keep_window(extended, index, base, NOVEL_RADIUS, NOVEL_RADIUS)
 
     def _candidate_line_indices(self, buffer: bytes) -> list[int]:
         """0-based indices, within ``buffer``'s lines, of lines holding a candidate.
