@@ -149,6 +149,7 @@ def test_mutated_real_logs_read_the_same_in_any_chunks(
     for failure in whole.failures:
         numbers = [failure.finding.anchor, *(n for r in failure.finding.ranges for n in r)]
         assert all(1 <= number <= whole.lines for number in numbers)
+        assert all(first <= last for first, last in failure.finding.ranges)
     scanner = new_scanner()
     for start in range(0, len(data), chunk):
         scanner.feed(data[start : start + chunk])

@@ -86,16 +86,17 @@ def report_from(
 
 
 def _within_log(finding: Finding, total_lines: int) -> Finding:
-    """``finding`` with its anchor and ranges inside ``[1, total_lines]``: parsers reach a
-    fixed number of lines past a header or before a message, which a short or cut log
-    may not have (every line number Sheriff reports is a line of the log)."""
+    """``finding`` with its anchor and ranges inside ``[1, total_lines]``, and no empty
+    range: parsers reach a fixed number of lines past a header or before a message,
+    which a short or cut log may not have (every line number Sheriff reports is a line
+    of the log)."""
     if total_lines < 1:
         return finding
     anchor = min(max(finding.anchor, 1), total_lines)
     ranges = tuple(
         (max(first, 1), min(last, total_lines))
         for first, last in finding.ranges
-        if first <= total_lines and last >= 1
+        if first <= last and first <= total_lines and last >= 1
     )
     if anchor == finding.anchor and ranges == finding.ranges:
         return finding

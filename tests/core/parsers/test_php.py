@@ -101,6 +101,14 @@ def test_phpt_crash_diff_is_capped() -> None:
     assert crash.ranges == ((2507, 2536), (2676, 2677))
 
 
+def test_a_phpt_failure_with_an_empty_diff_has_no_empty_range() -> None:
+    lines = read_shared(f"{PHP_SRC}/529279089.log.gz").splitlines(keepends=True)
+    assert lines[27600].strip() == b"========DIFF========"
+    data = b"".join([lines[27600], *lines[27604:27606]])  # DIFF, DONE, FAIL: no diff lines
+    [found] = findings(data)
+    assert (found.anchor, found.ranges) == (3, ((2, 3),))
+
+
 def test_diff_lines_quoting_php_errors_are_not_findings() -> None:
     found = findings(read_shared(f"{PHP_SRC}/529279089.log.gz"))
     assert all(f.tool == "phpt" for f in found)

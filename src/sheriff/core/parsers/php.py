@@ -116,8 +116,10 @@ def _phpt(view: LogView, hit: Hit) -> Finding:
         start = diff[0] + 1
         done = previous_line(view, hit.number, _DONE, limit=3)
         done_line = done[0] if done else hit.number
-        ranges = [capped(start, done_line - 1, 30), (done_line, hit.number)]
-        text = joined(view, start, done_line - 1, limit=4000)
+        ranges = [(done_line, hit.number)]
+        if start < done_line:  # an empty diff has no lines of its own
+            ranges.insert(0, capped(start, done_line - 1, 30))
+            text = joined(view, start, done_line - 1, limit=4000)
     path = hit.match.group("path")
     return Finding(
         tool="phpt",
