@@ -22,6 +22,7 @@ from sheriff.core.parsers.js_errors import (
     js_error_kind,
     project_first,
 )
+from sheriff.core.parsers.misc_family import block_end
 from sheriff.core.scan import Hit
 
 _ERROR_LINE = re.compile(
@@ -113,7 +114,8 @@ def _finding(view: LogView, error: int, frames: list[tuple[int, Location]]) -> F
     text = (view.text(error) or "").strip()
     if _OWNED_ELSEWHERE.search(text):
         return None
-    last = frames[-1][0] if frames else _message_end(view, error)
+    # without a stack, the message ends at a blank line
+    last = frames[-1][0] if frames else block_end(view, error, bool, limit=12, blanks=0)
     title = _title_above(view, error)
     command = recent_command(view, error, limit=120) or ""
     failure_type, sub_type = _type_of(text, title, command)
@@ -132,17 +134,6 @@ def _finding(view: LogView, error: int, frames: list[tuple[int, Location]]) -> F
         has_stack_trace=bool(frames),
         kind="summary" if wrapper else ("test" if title else "error"),
     )
-
-
-def _message_end(view: LogView, error: int, reach: int = 12) -> int:
-    """The last line of an error's message when no stack follows: up to a blank line."""
-    last = error
-    for number in range(error + 1, error + reach + 1):
-        text = view.text(number)
-        if text is None or not text.strip():
-            break
-        last = number
-    return last
 
 
 def _type_of(text: str, title: str | None, command: str) -> tuple[FailureType, str]:
