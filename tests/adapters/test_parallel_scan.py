@@ -3,23 +3,33 @@
 import os
 import time
 from collections.abc import Callable, Collection, Iterable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheriff.adapters.logfiles import FileLogReader
 from sheriff.adapters.parallel_scan import (
     LOOK_BYTES,
     MARGIN_BYTES,
+    MAX_MARGIN_BYTES,
     MIN_PART_HIT_LINES,
     ProcessPartScanner,
+    _cut_points,
     _hit_line_share,
+    _margin_end,
+    _margin_start,
     scan_part,
 )
 from sheriff.app.triage_logs import TriageRequest, triage_logs
+from sheriff.core.diffing import PassingBaseline
 from sheriff.core.parsers import rule_set
+from sheriff.core.parts import merge_parts
 from sheriff.core.render_json import report_to_json
-from sheriff.core.scan import MAX_HIT_LINES, TAIL_LINES
+from sheriff.core.scan import MAX_HIT_LINES, TAIL_LINES, ScanResult, context_lines
+from sheriff.core.triage import find_failures, new_scanner
 from sheriff.errors import InputError, TriageWorkerError
 from tests.conftest import read_shared
 
@@ -30,6 +40,29 @@ LOGS = [
 ]
 
 
+MIXED = [
+    "logchunks/logs/Shell/jwilder@nginx-proxy/failed/534527355.log.gz",  # pytest
+    "logchunks/logs/Lua/martanne@vis/failed/234575042.log.gz",  # gcc, make
+    "logchunks/logs/Swift/Alamofire@Alamofire/failed/552510229.log.gz",  # swiftc
+    "logchunks/logs/TypeScript/angular@angular/failed/476567056.log.gz",  # karma, yarn
+    "logchunks/logs/Java/square@retrofit/failed/403602199.log.gz",  # junit, Maven
+    "cidiff-breakages/breakages/spooncontrolflow_805/fail.log",  # Maven goals
+    "cidiff-breakages/breakages/cocospoon_1754/fail.log",  # javac
+    "cidiff-breakages/breakages/commonslang_2089/fail.log",  # surefire
+    "cidiff-breakages/breakages/metamutator_1765/fail.log",  # javac, BUILD SUCCESS
+]
+
+
+def _joined(names: Iterable[str], breaks: bytes | None = None) -> bytes:
+    """Whole logs one after the other (each ending its last line), as a CI job running
+    several builds prints them; with ``breaks``, every line break made that."""
+    logs = [read_shared(name) for name in names]
+    joined = b"".join(log if log.endswith(b"\n") else log + b"\n" for log in logs)
+    if breaks is None:
+        return joined
+    return b"".join(line + breaks for line in joined.splitlines())
+
+
 @pytest.fixture
 def big_log(tmp_path: Path) -> Path:
     path = tmp_path / "big.log"
@@ -37,15 +70,84 @@ def big_log(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def mixed_log(tmp_path: Path) -> Path:
+    # Parsers relate far-apart lines: a Maven goal block is added to a compile error
+    # thousands of lines up, a later BUILD SUCCESS makes earlier errors weaker, pytest
+    # names a test's file from a header far above. Findings made per part differed
+    # from the stream's here (a cut fell between such lines).
+    path = tmp_path / "mixed.log"
+    path.write_bytes(_joined(MIXED[index] for index in (3, 8, 2, 5, 7, 1, 0, 7, 4, 8, 3, 3)))
+    return path
+
+
 @pytest.mark.parametrize("workers", [2, 3])
-def test_parts_give_the_same_report_as_one_stream(big_log: Path, workers: int) -> None:
-    request = TriageRequest([str(big_log)], budget=60)
+@pytest.mark.parametrize("log", ["big_log", "mixed_log"])
+def test_parts_give_the_same_report_as_one_stream(
+    log: str, workers: int, request: pytest.FixtureRequest
+) -> None:
+    path: Path = request.getfixturevalue(log)
+    triage = TriageRequest([str(path)], budget=60)
     reader = FileLogReader(chunk_bytes=64 << 10)
-    streamed = triage_logs(request, reader)[0]
+    streamed = triage_logs(triage, reader)[0]
     parallel = ProcessPartScanner(workers=workers, min_bytes=1)
-    assert parallel.scan(str(big_log), None) is not None
-    split = triage_logs(request, reader, parallel)[0]
+    assert parallel.scan(str(path), None) is not None
+    split = triage_logs(triage, reader, parallel)[0]
     assert report_to_json(split) == report_to_json(streamed)
+
+
+def _streamed(path: Path, baseline: PassingBaseline | None) -> ScanResult:
+    scanner = new_scanner(baseline)
+    for chunk in FileLogReader(chunk_bytes=64 << 10).chunks(str(path)):
+        scanner.feed(chunk)
+    return scanner.finish()
+
+
+def _hits(scan: ScanResult) -> list[tuple[int, str, str, tuple[int, int] | None]]:
+    return [(h.number, h.rule.id, h.text, h.match and h.match.span()) for h in scan.hits]
+
+
+def _kept(scan: ScanResult) -> list[tuple[int, list[bytes]]]:
+    return [(region.first, region.lines) for region in scan.view.regions]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    order=st.lists(st.integers(0, len(MIXED) - 1), min_size=2, max_size=8),
+    breaks=st.sampled_from([None, b"\r\n", b"\r"]),
+    wanted_ends=st.lists(st.floats(0.01, 0.99), min_size=1, max_size=6),
+    margin=st.sampled_from([1 << 10, 16 << 10, 256 << 10]),
+    passing=st.booleans(),
+)
+def test_a_log_cut_anywhere_scans_and_parses_as_one_stream(
+    tmp_path_factory: pytest.TempPathFactory,
+    order: list[int],
+    breaks: bytes | None,
+    wanted_ends: list[float],
+    margin: int,
+    passing: bool,
+) -> None:
+    # Margins as small as 1 KiB still read scan.context_lines lines: the parts' scans
+    # join into the streamed one, line for line, and the parsers find the same failures.
+    path = tmp_path_factory.mktemp("cut") / "mixed.log"
+    path.write_bytes(_joined((MIXED[index] for index in order), breaks))
+    size = path.stat().st_size
+    baseline = None
+    if passing:
+        good = read_shared("cidiff-breakages/breakages/commonslang_2089/pass.log")
+        baseline = PassingBaseline(good.splitlines())
+    cuts = _cut_points(path, size, [*sorted(int(size * end) for end in wanted_ends), size])
+    parts = [
+        scan_part(str(path), start, end, size, baseline, margin_bytes=margin)
+        for start, end in pairwise(cuts)
+    ]
+    split = merge_parts(parts, rule_set())
+    streamed = _streamed(path, baseline)
+    assert _hits(split) == _hits(streamed)
+    assert _kept(split) == _kept(streamed)
+    assert split.view.total_lines == streamed.view.total_lines
+    assert split.novel == streamed.novel
+    assert find_failures(split) == find_failures(streamed)
 
 
 def test_small_compressed_or_piped_inputs_are_not_split(tmp_path: Path, big_log: Path) -> None:
@@ -128,15 +230,35 @@ def test_a_failure_in_the_caller_stops_and_reaps_its_workers(big_log: Path) -> N
 def test_a_part_reads_no_margin_into_a_giant_line(tmp_path: Path) -> None:
     # The margin after a part ends at a line start; when none comes for a long way, the
     # part reads no margin instead of the giant line (or the rest of the file) at once.
-    owned = b"".join(b"step %d ok\n" % n for n in range(2000)) + b"error: real failure\n"
-    giant = b"x" * (MARGIN_BYTES + 2 * LOOK_BYTES) + b"\n"
+    owned = b"".join(b"step %d ok\n" % n for n in range(2000)) + b"FAILED a.py::test_b - E\n"
+    giant = b"x" * (MAX_MARGIN_BYTES + 2 * LOOK_BYTES) + b"\n"
     path = tmp_path / "giant.log"
     path.write_bytes(owned + giant + b"after\n")
     size = path.stat().st_size
+    with path.open("rb") as stream:
+        assert _margin_end(stream, len(owned), size, MARGIN_BYTES, 600) == len(owned)
     part = scan_part(str(path), 0, len(owned), size, None)
     assert part.lines_owned == 2001
-    assert max(region.last for region in part.regions) == 2001
-    assert [finding.anchor for finding in part.findings] == [2001]
+    assert {hit.number for hit in part.hits} == {2001}
+
+
+def test_margins_hold_enough_lines_of_a_log_of_long_lines(tmp_path: Path) -> None:
+    # 256 KiB of 1 KiB lines is 256 lines, but a hit may keep 600 lines after it: the
+    # margins widen until they hold the lines a scan needs to be in a stream's state.
+    lines = [b"%05d " % n + b"y" * 1018 + b"\n" for n in range(4000)]
+    data = b"".join(lines)
+    path = tmp_path / "long.log"
+    path.write_bytes(data)
+    start = end = len(data) // 2
+    reach = context_lines(rule_set())
+    with path.open("rb") as stream:
+        before = _margin_start(stream, start, len(data), MARGIN_BYTES, reach)
+        after = _margin_end(stream, end, len(data), MARGIN_BYTES, reach)
+    assert 0 < before < start < after < len(data)
+    assert data[before - 1 : before] == data[after - 1 : after] == b"\n"
+    assert data[before:start].count(b"\n") >= reach
+    assert data[end:after].count(b"\n") >= reach
+    assert start - before < 4 * reach * len(lines[0])  # widened, not the whole log
 
 
 def test_a_utf16_log_is_read_whole_as_its_text(tmp_path: Path, big_log: Path) -> None:
@@ -165,7 +287,7 @@ def test_parts_share_the_limit_on_examined_lines(tmp_path: Path) -> None:
     )
     request = TriageRequest([str(dense)], budget=50)
     parallel = ProcessPartScanner(workers=2, min_bytes=1)
-    parts = parallel.scan(str(dense), None)
+    parts = parallel.parts(str(dense), None)
     assert parts is not None
     split = triage_logs(request, FileLogReader(), parallel)[0]
     streamed = triage_logs(request, FileLogReader())[0]
@@ -208,7 +330,7 @@ def test_failures_crowded_into_one_part_of_a_log_below_the_limit_are_all_read(
             out.write(b"FAILED tests/test_k%d.py::TestX::test_case_%d - RuntimeError\n" % (n, n))
     request = TriageRequest([str(log)], budget=50)
     parallel = ProcessPartScanner(workers=2, min_bytes=1)
-    parts = parallel.scan(str(log), None)
+    parts = parallel.parts(str(log), None)
     assert parts is not None
     assert any(
         _hit_line_share(part.bytes_owned, log.stat().st_size) < part.hit_lines for part in parts

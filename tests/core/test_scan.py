@@ -143,3 +143,16 @@ def test_a_region_survives_pickling_as_it_was(lines: list[bytes]) -> None:
     region = Region(7, list(lines))
     copy = pickle.loads(pickle.dumps(region))
     assert (copy.first, copy.lines) == (7, lines)
+
+
+def test_a_scan_of_a_log_middle_keeps_no_head_or_tail() -> None:
+    # A part of a split log is fed from and to the middle of the log: its first lines
+    # are not the log's head, its last lines not the tail (summaries, exit lines).
+    lines = b"".join(b"step %d ok\n" % n for n in range(1000))
+    rules = RuleSet([Rule("t.fail", "FAILED")])
+    whole = LogScanner(rules)
+    whole.feed(lines)
+    assert [(r.first, r.last) for r in whole.finish().view.regions] == [(1, 40), (701, 1000)]
+    middle = LogScanner(rules, from_start=False, to_end=False)
+    middle.feed(lines)
+    assert middle.finish().view.regions == []

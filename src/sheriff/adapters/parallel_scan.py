@@ -1,8 +1,9 @@
-"""Scan a large log file on several cores: processes share the parts of the file.
+"""Triage a large log file on several cores: processes share its parts, then its parsers.
 
 Only regular, uncompressed files are split (their byte ranges can be read
 independently). Cuts fall just after a line break and never inside ``\\r\\n``; each part
-also reads a margin before and after its own range so blocks crossing a cut parse whole.
+also reads a margin before and after its own range, so that what it keeps of its own
+range is what one stream would have kept (``core.parts``).
 
 Failures are not spread evenly through a log, so the file is cut into more parts than
 there are processes, smaller and smaller towards the end, and every process (the parent
@@ -10,41 +11,46 @@ included) claims the next unscanned part whenever it finishes one: the processes
 close together however dense the log is. Where the file is cut depends on its size and
 the number of processes only, never on timing, so a report does not vary between runs.
 
-Workers are plain forks (they inherit the compiled rules and the job) that hand their
-results back through a pipe: a process pool's import, threads and queues cost ~50 ms of a
-100 MB run here, for nothing this needs.
+The parts are merged into the scan of the whole log, and the parsers run on that, each
+parser in whichever process is free first (busiest parsers first): a parser may relate
+lines far apart, so it must see the whole log to say what one stream would say.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import signal
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO
 
+from sheriff.adapters.forked_work import MAX_TASKS, run_shared
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.encoding import SNIFF_BYTES, wide_codec
-from sheriff.core.lines import first_break
-from sheriff.core.parsers import rule_set
-from sheriff.core.parts import PartResult, part_result
+from sheriff.core.lines import count_breaks, first_break
+from sheriff.core.model import Finding
+from sheriff.core.parsers import (
+    ALL_PARSERS,
+    hits_by_parser,
+    in_log_order,
+    parser_findings,
+    rule_set,
+)
+from sheriff.core.parts import PartResult, merge_parts, part_result
 from sheriff.core.rules import TriggerMatcher
-from sheriff.core.scan import MAX_HIT_LINES
-from sheriff.core.triage import find_failures, new_scanner
-from sheriff.errors import TriageWorkerError
+from sheriff.core.scan import MAX_HIT_LINES, ScanResult, context_lines
+from sheriff.core.triage import ScannedLog, new_scanner
 
 MIN_SPLIT_BYTES = 24 << 20
 SPLIT_FLOOR_BYTES = 64 << 10
 """Never split less, whatever ``min_bytes`` asks: the first part must hold more than the
 ``SNIFF_BYTES`` that tell the log's encoding, or its line count would still be open."""
 MIN_PART_BYTES = 2 << 20
-MAX_PARTS = 255  # one byte per part in the claims pipe
+MAX_PARTS = MAX_TASKS - 1
 MARGIN_BYTES = 256 << 10
+MAX_MARGIN_BYTES = 16 << 20
+"""How far a margin widens to hold ``scan.context_lines`` lines of a log of long lines."""
 READ_BYTES = 8 << 20
 LOOK_BYTES = 1 << 20  # how far a cut may move to reach a line start
 PEEK_BYTES = 4 << 10
@@ -75,8 +81,17 @@ class ProcessPartScanner:
         self._min_bytes = min_bytes
         self._matcher = matcher
 
-    def scan(self, name: str, baseline: PassingBaseline | None) -> list[PartResult] | None:
-        """Part results in file order, or None when the source should be read as a stream."""
+    def scan(self, name: str, baseline: PassingBaseline | None) -> ScannedLog | None:
+        """The whole file scanned in parts and parsed, or None when the source should be
+        read as a stream."""
+        parts = self.parts(name, baseline)
+        if parts is None:
+            return None
+        scan = merge_parts(parts, rule_set())
+        return ScannedLog(scan, _find_failures_shared(scan, self._workers))
+
+    def parts(self, name: str, baseline: PassingBaseline | None) -> list[PartResult] | None:
+        """What each part owns, in file order; None when the source is not to be split."""
         path = Path(name)
         if self._workers < 2 or name == "-" or not path.is_file():
             return None
@@ -87,8 +102,29 @@ class ProcessPartScanner:
         if len(cuts) < 3:
             return None
         job = PartJob(str(path), tuple(pairwise(cuts)), size, baseline, self._matcher)
-        rule_set()  # compile once here, so forked workers inherit it
-        return _rescan_below_the_limit(job, _scan_shared(job, self._workers))
+        rule_set()  # compiled once here, so forked workers inherit it
+        parts = run_shared(len(job.ranges), self._workers, lambda index: _scan_part_of(job, index))
+        return _rescan_below_the_limit(job, parts)
+
+
+def _find_failures_shared(scan: ScanResult, workers: int) -> list[Finding]:
+    """``core.triage.find_failures(scan)``, each parser run by whichever process is free
+    first, those with the most hits first."""
+    own = hits_by_parser(scan.hits)
+    busy = sorted(
+        (parser for parser in ALL_PARSERS if parser.name in own),
+        key=lambda parser: len(own[parser.name]),
+        reverse=True,
+    )
+    found = run_shared(
+        len(busy),
+        workers,
+        lambda index: parser_findings(scan.view, busy[index], own[busy[index].name]),
+    )
+    by_parser = {parser.name: findings for parser, findings in zip(busy, found, strict=True)}
+    return in_log_order(
+        by_parser[parser.name] for parser in ALL_PARSERS if parser.name in by_parser
+    )
 
 
 def _rescan_below_the_limit(job: PartJob, parts: list[PartResult]) -> list[PartResult]:
@@ -99,7 +135,7 @@ def _rescan_below_the_limit(job: PartJob, parts: list[PartResult]) -> list[PartR
     always is. Past the limit, each part keeps to its share."""
     if not any(part.skipped for part in parts):
         return parts
-    if sum(part.hit_lines + part.skipped for part in parts) > MAX_HIT_LINES:
+    if sum(part.hit_lines + len(part.skipped) for part in parts) > MAX_HIT_LINES:
         return parts
     return [
         _scan_range(job, start, end, allowance=MAX_HIT_LINES) if part.skipped else part
@@ -124,118 +160,9 @@ def _part_ends(size: int, workers: int) -> list[int]:
     return [*ends, size]
 
 
-@dataclass(frozen=True, slots=True)
-class _Worker:
-    """A forked worker process and the read end of the pipe it reports through."""
-
-    pid: int
-    results: int
-
-
-def _scan_shared(job: PartJob, workers: int) -> list[PartResult]:
-    """Scan every part of ``job`` in this process and ``workers - 1`` forked ones.
-
-    Parts are claimed by reading one byte (the part's index) from a pipe filled
-    beforehand: a read is atomic, so each part is scanned exactly once, by whichever
-    process is free first. Forked workers inherit the pipe.
-    """
-    claims, fill = os.pipe()
-    forked: list[_Worker] = []
-    try:
-        os.write(fill, bytes(range(len(job.ranges))))
-        os.set_blocking(claims, False)
-        forked = [_fork_worker(job, claims) for _ in range(workers - 1)]
-        done = list(claimed_parts(job, claims))
-        while forked:
-            done.extend(_collect(forked.pop(0)))
-    finally:
-        os.close(claims)
-        os.close(fill)
-        for worker in forked:  # only left when this process failed: stop the others
-            _stop(worker)
-    return [part for _, part in sorted(done, key=lambda item: item[0])]
-
-
-def _fork_worker(job: PartJob, claims: int) -> _Worker:
-    results, report = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(results)
-        _work_and_exit(job, claims, report)
-    os.close(report)
-    return _Worker(pid, results)
-
-
-def _work_and_exit(job: PartJob, claims: int, report: int) -> NoReturn:
-    """Worker process: scan parts, write ``("parts", …)`` or ``("error", exception)`` to
-    the pipe and exit at once (``os._exit``: the parent's clean-up is not the worker's)."""
-    status = 1
-    try:
-        try:
-            packed = pickle.dumps(("parts", scan_claimed_parts(job, claims)))
-        except Exception as error:  # noqa: BLE001 (re-raised by the parent, see _collect)
-            packed = _packed_error(error)
-        with os.fdopen(report, "wb") as stream:
-            stream.write(packed)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _packed_error(error: Exception) -> bytes:
-    """The worker's exception, pickled; as a TriageWorkerError naming it if it cannot be."""
-    try:
-        return pickle.dumps(("error", error))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return pickle.dumps(("error", TriageWorkerError(f"{type(error).__name__}: {error}")))
-
-
-def _collect(worker: _Worker) -> list[tuple[int, PartResult]]:
-    """A worker's parts, with their indices; its exception is raised here."""
-    with os.fdopen(worker.results, "rb") as stream:
-        report = stream.read()
-    _, status = os.waitpid(worker.pid, 0)
-    if not report:
-        raise TriageWorkerError(
-            f"a worker process triaging part of the log died "
-            f"(exit status {os.waitstatus_to_exitcode(status)})",
-            hint="run the command again; if it dies again, check the machine's free memory",
-        )
-    kind, payload = pickle.loads(report)  # noqa: S301 (bytes from our own worker)
-    if kind == "error" and isinstance(payload, Exception):
-        payload.add_note("(raised in a worker process triaging part of the log)")
-        raise payload
-    return [(index, _unpacked(packed)) for index, packed in payload]
-
-
-def _stop(worker: _Worker) -> None:
-    os.close(worker.results)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(worker.pid, signal.SIGKILL)
-    os.waitpid(worker.pid, 0)
-
-
-def scan_claimed_parts(job: PartJob, claims: int) -> list[tuple[int, bytes]]:
-    """Worker: scan parts until none is left unclaimed; each result pickled as soon as it
-    is ready (with its part's index), so that little is left to pickle at the end."""
-    return [
-        (index, pickle.dumps(part, pickle.HIGHEST_PROTOCOL))
-        for index, part in claimed_parts(job, claims)
-    ]
-
-
-def _unpacked(packed: bytes) -> PartResult:
-    """A part result pickled by one of our own forked workers."""
-    part: PartResult = pickle.loads(packed)  # noqa: S301 (bytes from our own worker)
-    return part
-
-
-def claimed_parts(job: PartJob, claims: int) -> Iterator[tuple[int, PartResult]]:
-    """Scan parts until none is left unclaimed; each result with its part's index."""
-    while claimed := _claim(claims):
-        index = claimed[0]
-        start, end = job.ranges[index]
-        yield index, _scan_range(job, start, end)
+def _scan_part_of(job: PartJob, index: int) -> PartResult:
+    start, end = job.ranges[index]
+    return _scan_range(job, start, end)
 
 
 def _scan_range(job: PartJob, start: int, end: int, allowance: int | None = None) -> PartResult:
@@ -308,17 +235,19 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
     baseline: PassingBaseline | None,
     matcher: TriggerMatcher | None = None,
     allowance: int | None = None,
+    *,
+    margin_bytes: int = MARGIN_BYTES,
 ) -> PartResult:
     """Worker: scan ``[start, end)`` plus margins and keep what the range owns, confirming
     at most ``allowance`` hit lines in it (by default the part's share)."""
+    reach = context_lines(rule_set())
     with open(path, "rb") as stream:
-        window_start = 0 if start == 0 else _next_line_start(stream, start - MARGIN_BYTES, size)
-        window_start = min(window_start, start)
-        window_end = size if end == size else _next_line_start(stream, end + MARGIN_BYTES, size)
-        if window_end - end > MARGIN_BYTES + LOOK_BYTES:  # no line starts near: read no
-            window_end = end  # margin rather than a giant line, or the rest of the file
+        window_start = _margin_start(stream, start, size, margin_bytes, reach)
+        window_end = _margin_end(stream, end, size, margin_bytes, reach)
         stream.seek(window_start)
-        scanner = new_scanner(baseline, matcher, from_start=window_start == 0)
+        scanner = new_scanner(
+            baseline, matcher, from_start=window_start == 0, to_end=window_end == size
+        )
         scanner.feed(stream.read(start - window_start))
         lines_before = scanner.lines_read
         scanner.allow_hit_lines(allowance or _hit_line_share(end - start, size))
@@ -331,5 +260,34 @@ def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
             scanner.feed(chunk)
         owned_lines = scanner.lines_read - lines_before
         scanner.feed(stream.read(window_end - end))
-    scan = scanner.finish()
-    return part_result(scan, find_failures(scan), lines_before, owned_lines, end - start)
+    return part_result(scanner.finish(), lines_before, owned_lines, end - start)
+
+
+def _margin_start(stream: BinaryIO, start: int, size: int, margin: int, lines: int) -> int:
+    """Where the window of a part owning bytes from ``start`` begins: a line start at least
+    ``margin`` bytes and ``lines`` lines earlier (the log's start if it is nearer). Long
+    lines widen the margin, up to ``MAX_MARGIN_BYTES``."""
+    while True:
+        offset = start - margin
+        if offset <= 0:
+            return 0
+        stream.seek(offset)
+        if count_breaks(stream.read(margin)) > lines or margin >= MAX_MARGIN_BYTES:
+            return min(_next_line_start(stream, offset, size), start)
+        margin *= 4
+
+
+def _margin_end(stream: BinaryIO, end: int, size: int, margin: int, lines: int) -> int:
+    """Where the window of a part owning bytes up to ``end`` ends: a line start at least
+    ``margin`` bytes and ``lines`` lines later (the log's end if it is nearer). Long lines
+    widen the margin, up to ``MAX_MARGIN_BYTES``; when no line starts near its end, the
+    part reads no margin rather than a giant line (or the rest of the file)."""
+    while True:
+        if end + margin >= size:
+            return size
+        stream.seek(end)
+        if count_breaks(stream.read(margin)) > lines or margin >= MAX_MARGIN_BYTES:
+            break
+        margin *= 4
+    window_end = _next_line_start(stream, end + margin, size)
+    return end if window_end - end > margin + LOOK_BYTES else window_end

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from sheriff.core.diffing import PassingBaseline
-from sheriff.core.parts import PartResult
+from sheriff.core.triage import ScannedLog
 
 
 class LogReader(Protocol):
@@ -19,6 +19,7 @@ class LogReader(Protocol):
 
 
 class PartScanner(Protocol):
-    """Scans a big log in parts on several cores, or declines (returns None)."""
+    """Scans and parses a big log on several cores, making the scan and the findings one
+    stream would make, or declines (returns None)."""
 
-    def scan(self, name: str, baseline: PassingBaseline | None) -> list[PartResult] | None: ...
+    def scan(self, name: str, baseline: PassingBaseline | None) -> ScannedLog | None: ...

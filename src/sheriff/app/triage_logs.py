@@ -10,9 +10,8 @@ from sheriff.core.diffing import PassingBaseline
 from sheriff.core.excerpt import DEFAULT_BUDGET
 from sheriff.core.lines import split_lines
 from sheriff.core.model import TriageReport
-from sheriff.core.parts import merge_parts
 from sheriff.core.rules import TriggerMatcher
-from sheriff.core.triage import find_failures, new_scanner, report_from
+from sheriff.core.triage import analyse, new_scanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,33 +51,19 @@ def _triage_one(
     baseline: PassingBaseline | None,
     matcher: TriggerMatcher | None,
 ) -> TriageReport:
-    results = parts.scan(source, baseline) if parts is not None else None
-    if results is not None:
-        merged = merge_parts(results)
-        view, findings, novel, skipped = (
-            merged.view,
-            merged.findings,
-            merged.novel,
-            merged.skipped,
-        )
-    else:
+    scanned = parts.scan(source, baseline) if parts is not None else None
+    if scanned is None:
         scanner = new_scanner(baseline, matcher)
         for chunk in reader.chunks(source):
             scanner.feed(chunk)
-        scan = scanner.finish()
-        view, findings, novel, skipped = (
-            scan.view,
-            find_failures(scan),
-            scan.novel,
-            len(scan.skipped),
-        )
-    return report_from(
-        view,
-        findings,
-        novel,
+        scan, findings = scanner.finish(), None
+    else:
+        scan, findings = scanned.scan, scanned.findings
+    return analyse(
+        scan,
+        findings=findings,
         source=source,
         budget=request.budget,
         repo=request.repo,
         platform=request.platform,
-        skipped=skipped,
     )

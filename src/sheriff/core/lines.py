@@ -88,6 +88,11 @@ def split_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield from carry.flush().splitlines()
 
 
+def count_breaks(data: bytes) -> int:
+    """How many line breaks ``data`` holds: each ``\\r\\n``, ``\\r`` or ``\\n``."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
 def first_break(buffer: bytes) -> int:
     """Where the first line break (``\\r`` or ``\\n``) in ``buffer`` is, or -1."""
     newline = buffer.find(b"\n")

@@ -1,114 +1,132 @@
-"""Triage a large log in parts (one per core) and stitch the parts back together.
+"""Scan a large log in parts (one per core) and stitch the parts into one scan.
 
-Each part scans a window of the log: the byte range it owns plus a little before and
-after, so failure blocks that cross a boundary are read whole. A part keeps only the
-findings anchored in the range it owns and numbers lines from its window's first line;
-``merge_parts`` shifts every part to the log's own line numbers.
+Each part scans a window of the log: the byte range it owns plus a margin before and
+after, so that its scanner is in the state a single stream would be in when the owned
+range begins, and sees what follows it as a stream would. A part keeps only what lies in
+its owned range (hits, kept lines, novel and skipped lines), numbered from its window's
+first line; ``merge_parts`` shifts every part to the log's own line numbers and joins
+them into the scan one stream would have made.
+
+Parsers run on that merged scan, never on a part: many of them relate lines that may be
+far apart (a Maven goal block and the compile error it reports, a test and the file
+header above it, a "BUILD SUCCESS" that shows an earlier failure did not fail the job),
+so findings made within a part would depend on where the log was cut.
+
+Past ``scan.MAX_HIT_LINES`` or ``scan.MAX_KEPT_LINES`` each part applies the limit to its
+own share, so only there may a split log's scan differ from a streamed one.
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sheriff.core.logview import LogView, Region
-from sheriff.core.model import Finding, finding_fields
-from sheriff.core.scan import ScanResult, merge_regions
+from sheriff.core.scan import Hit, RuleSet, ScanResult, merge_regions
+
+
+class HitRecord(NamedTuple):
+    """A hit as a worker process hands it back: its rule by id, without the match (a
+    ``re.Match`` cannot be pickled; the precise pattern is searched again)."""
+
+    number: int
+    rule: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class PartResult:
-    """What one part found, numbered from the first line of its window."""
+    """What one part found in the range it owns, numbered from its window's first line."""
 
-    findings: tuple[Finding, ...]
+    hits: tuple[HitRecord, ...]
     regions: tuple[Region, ...]
     novel: tuple[int, ...] | None
     lines_before: int
     """Lines of the window that precede the owned range (owned by the previous part)."""
     lines_owned: int
     bytes_owned: int
-    skipped: int = 0
+    skipped: array[int]
     """Candidate lines of the owned range left unexamined (``scan.MAX_HIT_LINES``)."""
     hit_lines: int = 0
     """Lines of the owned range with a hit."""
 
 
 def part_result(
-    scan: ScanResult,
-    findings: Sequence[Finding],
-    lines_before: int,
-    lines_owned: int,
-    bytes_owned: int,
+    scan: ScanResult, lines_before: int, lines_owned: int, bytes_owned: int
 ) -> PartResult:
-    """Keep what this part owns: findings anchored inside its own range."""
+    """Keep what this part owns: lines ``lines_before + 1`` to ``lines_before +
+    lines_owned`` of its window."""
     first, last = lines_before + 1, lines_before + lines_owned
-    owned = tuple(f for f in findings if first <= f.anchor <= last)
+    hits = tuple(
+        HitRecord(hit.number, hit.rule.id, hit.text)
+        for hit in scan.hits
+        if first <= hit.number <= last
+    )
     novel = None
     if scan.novel is not None:
         novel = tuple(number for number in scan.novel if first <= number <= last)
-    skipped = bisect_right(scan.skipped, last) - bisect_left(scan.skipped, first)
-    hit_lines = len({hit.number for hit in scan.hits if first <= hit.number <= last})
+    skipped = scan.skipped[bisect_left(scan.skipped, first) : bisect_right(scan.skipped, last)]
     return PartResult(
-        owned,
-        tuple(scan.view.regions),
+        hits,
+        _owned_regions(scan.view.regions, first, last),
         novel,
         lines_before,
         lines_owned,
         bytes_owned,
         skipped,
-        hit_lines,
+        len({hit.number for hit in hits}),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class MergedScan:
-    view: LogView
-    findings: list[Finding]
-    novel: list[int] | None
-    total_bytes: int
-    skipped: int = 0
+def _owned_regions(regions: Sequence[Region], first: int, last: int) -> tuple[Region, ...]:
+    """The kept lines from ``first`` to ``last``: the margins are their owners' to keep."""
+    owned = []
+    for region in regions:
+        if region.last < first or region.first > last:
+            continue
+        start = max(region.first, first)
+        owned.append(Region(start, region.lines[start - region.first : last - region.first + 1]))
+    return tuple(owned)
 
 
-def merge_parts(parts: Sequence[PartResult]) -> MergedScan:
-    """One view and one list of findings, in the whole log's line numbers."""
+def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
+    """The scan of the whole log, in its own line numbers, from its parts in order."""
     regions: list[Region] = []
-    findings: list[Finding] = []
+    hits: list[Hit] = []
     novel: list[int] | None = None
+    skipped = array("Q")
+    matched = _Rematcher(rules)
     owned_start = 1
     for part in parts:
         shift = owned_start - part.lines_before - 1
         regions.extend(Region(region.first + shift, region.lines) for region in part.regions)
-        findings.extend(_shifted(finding, shift) for finding in part.findings)
+        hits.extend(matched.hit(record, shift) for record in part.hits)
         if part.novel is not None:
             novel = (novel or []) + [number + shift for number in part.novel]
+        skipped.extend(number + shift for number in part.skipped)
         owned_start += part.lines_owned
-    total = owned_start - 1
-    kept = [region for region in merge_regions(regions) if region.first <= total]
-    for region in kept:
-        del region.lines[max(total - region.first + 1, 0) :]
-    view = LogView(total, kept)
-    findings.sort(key=lambda finding: finding.anchor)
-    return MergedScan(
-        view,
-        findings,
-        novel,
-        sum(part.bytes_owned for part in parts),
-        sum(part.skipped for part in parts),
-    )
+    view = LogView(owned_start - 1, merge_regions(regions))
+    for hit in hits:
+        view.remember(hit.number, hit.text)
+    return ScanResult(view, hits, sum(part.bytes_owned for part in parts), novel, skipped)
 
 
-_FIELD_NAMES = [item.name for item in fields(Finding)]
-_ANCHOR = _FIELD_NAMES.index("anchor")
-_RANGES = _FIELD_NAMES.index("ranges")
+class _Rematcher:
+    """Hits rebuilt from their records, each precise pattern searched once per line text
+    (logs repeat lines, and the match is the same)."""
 
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = {rule.id: rule for rule in rules.rules}
+        self._matches: dict[tuple[str, str], Hit] = {}
 
-def _shifted(finding: Finding, shift: int) -> Finding:
-    """The finding ``shift`` lines further down (built positionally: a part holds
-    thousands of findings, and ``dataclasses.replace`` is several times slower)."""
-    if shift == 0:
-        return finding
-    values = list(finding_fields(finding))
-    values[_ANCHOR] = finding.anchor + shift
-    values[_RANGES] = tuple((first + shift, last + shift) for first, last in finding.ranges)
-    return Finding(*values)
+    def hit(self, record: HitRecord, shift: int) -> Hit:
+        key = (record.rule, record.text)
+        known = self._matches.get(key)
+        if known is None:
+            rule = self._rules[record.rule]
+            match = rule.line.search(record.text) if rule.line is not None else None
+            known = self._matches[key] = Hit(0, rule, record.text, match)
+        return Hit(record.number + shift, known.rule, known.text, known.match)

@@ -18,7 +18,16 @@ from sheriff.core.lines import LineCarry
 from sheriff.core.logview import MAX_LINE_BYTES, LogView, Region, abridge
 from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
 
-__all__ = ["Hit", "LogScanner", "Rule", "RuleSet", "ScanResult", "merge_regions", "scan_bytes"]
+__all__ = [
+    "Hit",
+    "LogScanner",
+    "Rule",
+    "RuleSet",
+    "ScanResult",
+    "context_lines",
+    "merge_regions",
+    "scan_bytes",
+]
 
 HEAD_LINES = 40
 TAIL_LINES = 300
@@ -61,9 +70,15 @@ class LogScanner:
         matcher: TriggerMatcher | None = None,
         *,
         from_start: bool = True,
+        to_end: bool = True,
     ) -> None:
-        """``from_start``: the chunks begin at the log's first byte (see ``LineCarry``)."""
+        """``from_start``: the chunks begin at the log's first byte (see ``LineCarry``),
+        so the first lines fed are the log's head; ``to_end``: the last chunk fed ends
+        the log, so the last lines fed are its tail. A part of a split file may be
+        neither: its head and tail are the log's middle, read as such."""
         self._rules = rules
+        self._from_start = from_start
+        self._to_end = to_end
         self._matcher: TriggerMatcher = matcher or rules
         self._baseline = baseline
         self._novel: list[int] | None = [] if baseline is not None else None
@@ -106,20 +121,27 @@ class LogScanner:
         if rest:
             self._scan_buffer(rest)
         total = self._lines_before
-        tail = self._last_lines[-TAIL_LINES:]
-        tail_base = total - len(tail)
-        if self._limited:
-            self._examine_tail(tail, tail_base)
-        self._max_hit_lines = _NO_LIMIT  # the last lines are examined whatever the limit
-        self._examine_noisy(tail, tail_base, [(0, len(tail) - 1)])
-        self._keep(tail, 0, len(tail), tail_base)
+        skipped = self._skipped
+        if self._to_end:
+            tail = self._last_lines[-TAIL_LINES:]
+            tail_base = total - len(tail)
+            self._examine_log_tail(tail, tail_base)
+            skipped = skipped[: bisect_right(skipped, tail_base)]  # the tail was read
         view = LogView(total, merge_regions(self._regions))
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
         for hit in hits:  # stage 2 already cleaned these lines; parsers read them again
             view.remember(hit.number, hit.text)
-        skipped = self._skipped[: bisect_right(self._skipped, tail_base)]  # the tail was read
         return ScanResult(view, hits, self._total_bytes, self._novel, skipped)
+
+    def _examine_log_tail(self, tail: list[bytes], base: int) -> None:
+        """Keep the log's last lines and look for every rule there, noisy ones too and
+        whatever the limit: the summary and the exit line are there."""
+        if self._limited:
+            self._examine_tail(tail, base)
+        self._max_hit_lines = _NO_LIMIT
+        self._examine_noisy(tail, base, [(0, len(tail) - 1)])
+        self._keep(tail, 0, len(tail), base)
 
     @property
     def _limited(self) -> bool:
@@ -146,7 +168,7 @@ class LogScanner:
         extended = previous + lines
         offset = len(previous)
         base = self._lines_before - offset  # extended[0] is line base + 1
-        if self._lines_before < HEAD_LINES:  # the first buffers may be shorter than that
+        if self._from_start and self._lines_before < HEAD_LINES:  # (buffers may be shorter)
             self._keep(lines, 0, HEAD_LINES - self._lines_before, self._lines_before)
         self._keep_carried(extended, base)
         spans = self._carried_noisy_span(extended, base)
@@ -312,6 +334,17 @@ def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int,
         else:
             spans.append((first, end))
     return spans
+
+
+def context_lines(rules: RuleSet) -> int:
+    """How many lines before a line can change what the scan keeps or examines there:
+    a scan that starts that many lines earlier is, from that line on, in the state one
+    stream from the log's start would be in (``core.parts``)."""
+    return max(
+        NOISY_RADIUS + NOISY_AFTER,
+        *(rule.before for rule in rules.rules),
+        *(rule.after for rule in rules.rules),
+    )
 
 
 def merge_regions(regions: list[Region]) -> list[Region]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sheriff.core.classify import classify
 from sheriff.core.diffing import PassingBaseline
@@ -25,24 +25,36 @@ def new_scanner(
     matcher: TriggerMatcher | None = None,
     *,
     from_start: bool = True,
+    to_end: bool = True,
 ) -> LogScanner:
     """A scanner with every known rule, ready to be fed chunks (RE2 unless ``matcher``);
-    ``from_start`` is False for a part of a file that begins inside it."""
-    return LogScanner(rule_set(ALL_PARSERS), passing, matcher, from_start=from_start)
+    ``from_start`` and ``to_end`` are False for a part of a file that begins or ends
+    inside it."""
+    return LogScanner(rule_set(ALL_PARSERS), passing, matcher, from_start=from_start, to_end=to_end)
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedLog:
+    """A scanned log and what its parsers found in it (``find_failures``)."""
+
+    scan: ScanResult
+    findings: list[Finding]
 
 
 def analyse(
     scan: ScanResult,
     *,
+    findings: Sequence[Finding] | None = None,
     source: str = "-",
     budget: int = DEFAULT_BUDGET,
     repo: str | None = None,
     platform: str | None = None,
 ) -> TriageReport:
-    """Everything Sheriff can say about a scanned log."""
+    """Everything Sheriff can say about a scanned log (``findings``: its parsers' findings,
+    when they are known already)."""
     return report_from(
         scan.view,
-        find_failures(scan),
+        find_failures(scan) if findings is None else findings,
         scan.novel,
         source=source,
         budget=budget,

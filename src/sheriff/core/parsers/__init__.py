@@ -5,10 +5,11 @@ The order of ``ALL_PARSERS`` does not matter: findings are ranked afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from operator import attrgetter
 
+from sheriff.core.logview import LogView
 from sheriff.core.model import Finding
 from sheriff.core.parsers import (
     deploy,
@@ -72,14 +73,31 @@ def rule_set(parsers: tuple[Parser, ...] = ALL_PARSERS) -> RuleSet:
 
 def run_parsers(scan: ScanResult, parsers: Sequence[Parser] = ALL_PARSERS) -> list[Finding]:
     """Hand every parser its own hits and collect the findings, in log order."""
+    own = hits_by_parser(scan.hits)
+    return in_log_order(
+        parser_findings(scan.view, parser, own[parser.name])
+        for parser in parsers
+        if parser.name in own
+    )
+
+
+def hits_by_parser(hits: Iterable[Hit]) -> dict[str, list[Hit]]:
+    """Each parser's hits (a rule's id starts with its parser's name), in log order."""
     by_parser: dict[str, list[Hit]] = {}
-    for hit in scan.hits:
+    for hit in hits:
         by_parser.setdefault(hit.rule.id.split(".", 1)[0], []).append(hit)
-    findings: list[Finding] = []
-    for parser in parsers:
-        own = by_parser.get(parser.name)
-        if own:
-            findings.extend(focus_messages(parser.parse(scan.view, own), own))
+    return by_parser
+
+
+def parser_findings(view: LogView, parser: Parser, hits: Sequence[Hit]) -> list[Finding]:
+    """What one parser makes of its hits."""
+    return list(focus_messages(parser.parse(view, hits), hits))
+
+
+def in_log_order(per_parser: Iterable[list[Finding]]) -> list[Finding]:
+    """Every parser's findings (given in the order of the parsers) in log order; findings
+    on one line keep the parsers' order."""
+    findings = [finding for found in per_parser for finding in found]
     findings.sort(key=attrgetter("anchor"))
     return findings
 
