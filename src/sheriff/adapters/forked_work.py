@@ -36,16 +36,23 @@ class _Worker:
 
 def run_shared(count: int, workers: int, task: Callable[[int], T]) -> list[T]:
     """``task(0)`` … ``task(count - 1)`` run by this process and up to ``workers - 1``
-    forked ones; the results in index order. A worker's exception is raised here."""
+    forked ones; the results in index order. A worker's exception is raised here.
+
+    This process runs ``task(0)`` itself, before claiming others: give the task with the
+    biggest result index 0, and that result is never pickled.
+    """
     if not 0 <= count <= MAX_TASKS:
         raise ValueError(f"{count} tasks: at most {MAX_TASKS} can be shared")
+    if count == 0:
+        return []
     claims, fill = os.pipe()
     forked: list[_Worker] = []
     try:
-        os.write(fill, bytes(range(count)))
+        os.write(fill, bytes(range(1, count)))
         os.set_blocking(claims, False)
         forked = [_fork_worker(task, claims) for _ in range(min(workers, count) - 1)]
-        done = [(index, task(index)) for index in _claimed(claims)]
+        done = [(0, task(0))]
+        done.extend((index, task(index)) for index in _claimed(claims))
         while forked:
             done.extend(_collect(forked.pop(0)))
     finally:

@@ -12,8 +12,9 @@ far apart (a Maven goal block and the compile error it reports, a test and the f
 header above it, a "BUILD SUCCESS" that shows an earlier failure did not fail the job),
 so findings made within a part would depend on where the log was cut.
 
-Past ``scan.MAX_HIT_LINES`` or ``scan.MAX_KEPT_LINES`` each part applies the limit to its
-own share, so only there may a split log's scan differ from a streamed one.
+Past one of the scan's memory limits (``MAX_HIT_LINES``, ``MAX_NOVEL_LINES``,
+``MAX_KEPT_LINES``) each part counts towards it on its own, so only there may a split
+log's scan differ from a streamed one.
 """
 
 from __future__ import annotations
