@@ -25,8 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from sheriff.core.kept_lines import merge_regions
 from sheriff.core.logview import LogView, Region
-from sheriff.core.scan import Hit, RuleSet, ScanResult, merge_regions
+from sheriff.core.scan import Hit, RuleSet, ScanResult
 
 
 class HitRecord(NamedTuple):

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sheriff.core.diffing import PassingBaseline
+from sheriff.core.kept_lines import KeptLines
 from sheriff.core.lines import LineCarry
-from sheriff.core.logview import MAX_LINE_BYTES, LogView, Region, abridge
+from sheriff.core.logview import LogView
 from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
 
 __all__ = [
@@ -25,13 +26,11 @@ __all__ = [
     "RuleSet",
     "ScanResult",
     "context_lines",
-    "merge_regions",
     "scan_bytes",
 ]
 
 HEAD_LINES = 40
 TAIL_LINES = 300
-MAX_KEPT_LINES = 250_000
 NOISY_RADIUS = 40
 NOISY_BEFORE = 8
 NOISY_AFTER = 12
@@ -85,15 +84,13 @@ class LogScanner:
         self._carry = LineCarry(from_start=from_start)
         self._lines_before = 0
         self._total_bytes = 0
-        self._regions: list[Region] = []
-        self._kept = 0
+        self._kept = KeptLines()
         self._hits: list[Hit] = []
         self._last_lines: list[bytes] = []
         # Lines carried from one buffer to the next: the tail, and every line that a hit
         # at the start of the next buffer may ask to see before it.
         self._carried = max(TAIL_LINES, NOISY_RADIUS, *(rule.before for rule in rules.rules))
         self._examined: set[int] = set()
-        self._keep_until = 0
         self._noisy_until = 0
         self._confirmed: dict[bytes, list[Hit]] = {}
         self._hit_lines = 0
@@ -127,7 +124,7 @@ class LogScanner:
             tail_base = total - len(tail)
             self._examine_log_tail(tail, tail_base)
             skipped = skipped[: bisect_right(skipped, tail_base)]  # the tail was read
-        view = LogView(total, merge_regions(self._regions))
+        view = self._kept.view(total)
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
         for hit in hits:  # stage 2 already cleaned these lines; parsers read them again
@@ -141,7 +138,7 @@ class LogScanner:
             self._examine_tail(tail, base)
         self._max_hit_lines = _NO_LIMIT
         self._examine_noisy(tail, base, [(0, len(tail) - 1)])
-        self._keep(tail, 0, len(tail), base)
+        self._kept.keep(tail, 0, len(tail), base)
 
     @property
     def _limited(self) -> bool:
@@ -169,8 +166,8 @@ class LogScanner:
         offset = len(previous)
         base = self._lines_before - offset  # extended[0] is line base + 1
         if self._from_start and self._lines_before < HEAD_LINES:  # (buffers may be shorter)
-            self._keep(lines, 0, HEAD_LINES - self._lines_before, self._lines_before)
-        self._keep_carried(extended, base)
+            self._kept.keep(lines, 0, HEAD_LINES - self._lines_before, self._lines_before)
+        self._kept.keep_carried(extended, base, self._lines_before + 1)
         spans = self._carried_noisy_span(extended, base)
         anchors: list[int] = []
         for index in self._candidate_line_indices(buffer):
@@ -186,12 +183,6 @@ class LogScanner:
         self._last_lines = extended[-self._carried :]
         self._lines_before += len(lines)
         self._examined = {n for n in self._examined if n > self._lines_before - self._carried}
-
-    def _keep_carried(self, extended: list[bytes], base: int) -> None:
-        """Keep the lines a hit of the previous buffer asked to see after it."""
-        first = self._lines_before + 1
-        if self._keep_until >= first:
-            self._keep(extended, first - base - 1, self._keep_until - base, base)
 
     def _carried_noisy_span(self, extended: list[bytes], base: int) -> list[tuple[int, int]]:
         first = self._lines_before + 1
@@ -213,9 +204,9 @@ class LogScanner:
             self._hit_lines += 1
             self._hits.extend(hits)
             before, after = window(hits)
-            if self._kept > MAX_KEPT_LINES:
+            if self._kept.crowded:
                 before, after = min(before, 3), min(after, 3)
-            self._keep_window(lines, index, base, before, after)
+            self._kept.keep_window(lines, index, base, before, after)
         return hits
 
     def _hits_on(self, number: int, raw: bytes) -> list[Hit]:
@@ -231,13 +222,6 @@ class LogScanner:
             return confirmed
         return [Hit(number, hit.rule, hit.text, hit.match) for hit in confirmed]
 
-    def _keep_window(
-        self, lines: list[bytes], index: int, base: int, before: int, after: int
-    ) -> None:
-        start = max(index - before, 0)
-        self._keep(lines, start, index + after + 1, base)
-        self._keep_until = max(self._keep_until, base + index + 1 + after)
-
     def _examine_noisy(self, lines: list[bytes], base: int, spans: list[tuple[int, int]]) -> None:
         """Look for noisy rules inside the given spans of line indices."""
         for first, last in spans:
@@ -250,7 +234,7 @@ class LogScanner:
                 if hits:
                     self._hit_lines += 1
                     self._hits.extend(hits)
-                    self._keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
+                    self._kept.keep_window(lines, index, base, NOISY_BEFORE, NOISY_AFTER)
 
     def _keep_novel(self, extended: list[bytes], first: int, base: int) -> None:
         """Keep the lines of ``extended[first:]`` (this buffer's) that the passing log never
@@ -262,7 +246,7 @@ class LogScanner:
                 return
             if self._baseline.is_novel(extended[index]):
                 self._novel.append(base + index + 1)
-                self._keep_window(extended, index, base, NOVEL_RADIUS, NOVEL_RADIUS)
+                self._kept.keep_window(extended, index, base, NOVEL_RADIUS, NOVEL_RADIUS)
 
     def _candidate_line_indices(self, buffer: bytes) -> list[int]:
         """0-based indices, within ``buffer``'s lines, of lines holding a candidate.
@@ -288,27 +272,6 @@ class LogScanner:
             if not indices or indices[-1] != line_index:
                 indices.append(line_index)
         return indices
-
-    def _keep(self, lines: list[bytes], start: int, stop: int, base: int) -> None:
-        """Keep ``lines[start:stop]``, where ``lines[0]`` is line ``base + 1``."""
-        stop = min(stop, len(lines))
-        if start >= stop:
-            return
-        first = base + start + 1
-        kept = lines[start:stop]
-        if max(map(len, kept)) > MAX_LINE_BYTES:
-            kept = [abridge(line) for line in kept]  # bounded memory; read the same
-        if self._regions:
-            previous = self._regions[-1]
-            previous_end = previous.first + len(previous.lines)  # just after its last line
-            if previous.first <= first <= previous_end:
-                held = previous_end - first  # skip the lines it already holds
-                if held < len(kept):
-                    previous.lines.extend(kept[held:])
-                    self._kept += len(kept) - held
-                return
-        self._regions.append(Region(first, kept))
-        self._kept += len(kept)
 
 
 def _matched_lines(
@@ -345,20 +308,6 @@ def context_lines(rules: RuleSet) -> int:
         *(rule.before for rule in rules.rules),
         *(rule.after for rule in rules.rules),
     )
-
-
-def merge_regions(regions: list[Region]) -> list[Region]:
-    """Sort regions and join those that overlap or touch."""
-    merged: list[Region] = []
-    for region in sorted(regions, key=lambda item: item.first):
-        if merged and region.first <= merged[-1].last + 1:
-            previous = merged[-1]
-            overlap = previous.last - region.first + 1
-            if overlap < len(region.lines):
-                previous.lines.extend(region.lines[max(overlap, 0) :])
-            continue
-        merged.append(Region(region.first, list(region.lines)))
-    return merged
 
 
 def scan_bytes(
