@@ -7,7 +7,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sheriff.adapters.logfiles import FileLogReader
@@ -24,11 +24,19 @@ from sheriff.adapters.parallel_scan import (
     scan_part,
 )
 from sheriff.app.triage_logs import TriageRequest, triage_logs
+from sheriff.core import parts as parts_module
+from sheriff.core import scan as scan_module
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.parsers import rule_set
 from sheriff.core.parts import merge_parts
 from sheriff.core.render_json import report_to_json
-from sheriff.core.scan import MAX_HIT_LINES, TAIL_LINES, ScanResult, context_lines
+from sheriff.core.scan import (
+    MAX_HIT_LINES,
+    MAX_NOVEL_LINES,
+    TAIL_LINES,
+    ScanResult,
+    context_lines,
+)
 from sheriff.core.triage import find_failures, new_scanner
 from sheriff.errors import InputError, TriageWorkerError
 from tests.conftest import read_shared
@@ -103,6 +111,19 @@ def _streamed(path: Path, baseline: PassingBaseline | None) -> ScanResult:
     return scanner.finish()
 
 
+def _split(
+    path: Path, wanted_ends: list[float], margin: int, baseline: PassingBaseline | None
+) -> ScanResult:
+    """``path`` scanned in parts cut near ``wanted_ends`` (fractions of its size)."""
+    size = path.stat().st_size
+    cuts = _cut_points(path, size, [*sorted(int(size * end) for end in wanted_ends), size])
+    parts = [
+        scan_part(str(path), start, end, size, baseline, margin_bytes=margin)
+        for start, end in pairwise(cuts)
+    ]
+    return merge_parts(parts, rule_set())
+
+
 def _hits(scan: ScanResult) -> list[tuple[int, str, str, tuple[int, int] | None]]:
     return [(h.number, h.rule.id, h.text, h.match and h.match.span()) for h in scan.hits]
 
@@ -118,6 +139,15 @@ def _kept(scan: ScanResult) -> list[tuple[int, list[bytes]]]:
     wanted_ends=st.lists(st.floats(0.01, 0.99), min_size=1, max_size=6),
     margin=st.sampled_from([1 << 10, 16 << 10, 256 << 10]),
     passing=st.booleans(),
+    novel_limit=st.sampled_from([MAX_NOVEL_LINES, 3000, 200]),
+)
+@example(  # the first part reaches the limit; the later parts' margins do not
+    order=list(range(len(MIXED))),
+    breaks=None,
+    wanted_ends=[0.33, 0.66],
+    margin=1 << 10,
+    passing=True,
+    novel_limit=3000,
 )
 def test_a_log_cut_anywhere_scans_and_parses_as_one_stream(
     tmp_path_factory: pytest.TempPathFactory,
@@ -126,28 +156,28 @@ def test_a_log_cut_anywhere_scans_and_parses_as_one_stream(
     wanted_ends: list[float],
     margin: int,
     passing: bool,
+    novel_limit: int,
 ) -> None:
     # Margins as small as 1 KiB still read scan.context_lines lines: the parts' scans
     # join into the streamed one, line for line, and the parsers find the same failures.
-    path = tmp_path_factory.mktemp("cut") / "mixed.log"
-    path.write_bytes(_joined((MIXED[index] for index in order), breaks))
-    size = path.stat().st_size
-    baseline = None
-    if passing:
-        good = read_shared("cidiff-breakages/breakages/commonslang_2089/pass.log")
-        baseline = PassingBaseline(good.splitlines())
-    cuts = _cut_points(path, size, [*sorted(int(size * end) for end in wanted_ends), size])
-    parts = [
-        scan_part(str(path), start, end, size, baseline, margin_bytes=margin)
-        for start, end in pairwise(cuts)
-    ]
-    split = merge_parts(parts, rule_set())
-    streamed = _streamed(path, baseline)
-    assert _hits(split) == _hits(streamed)
-    assert _kept(split) == _kept(streamed)
-    assert split.view.total_lines == streamed.view.total_lines
-    assert split.novel == streamed.novel
-    assert find_failures(split) == find_failures(streamed)
+    # Past MAX_NOVEL_LINES (made small here: a passing log of another job makes most
+    # lines novel) the stream keeps the first ones; so does the merge of the parts.
+    with pytest.MonkeyPatch.context() as limits:
+        limits.setattr(scan_module, "MAX_NOVEL_LINES", novel_limit)
+        limits.setattr(parts_module, "MAX_NOVEL_LINES", novel_limit)
+        path = tmp_path_factory.mktemp("cut") / "mixed.log"
+        path.write_bytes(_joined((MIXED[index] for index in order), breaks))
+        baseline = None
+        if passing:
+            good = read_shared("cidiff-breakages/breakages/commonslang_2089/pass.log")
+            baseline = PassingBaseline(good.splitlines())
+        split = _split(path, wanted_ends, margin, baseline)
+        streamed = _streamed(path, baseline)
+        assert _hits(split) == _hits(streamed)
+        assert _kept(split) == _kept(streamed)
+        assert split.view.total_lines == streamed.view.total_lines
+        assert split.novel == streamed.novel
+        assert find_failures(split) == find_failures(streamed)
 
 
 def test_small_compressed_or_piped_inputs_are_not_split(tmp_path: Path, big_log: Path) -> None:

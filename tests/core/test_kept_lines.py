@@ -1,13 +1,13 @@
 """Kept lines: windows join into regions, and a window may reach into the next buffer."""
 
-from sheriff.core.kept_lines import MAX_KEPT_LINES, KeptLines, merge_regions
+from sheriff.core.kept_lines import KeptLines, merge_regions
 from sheriff.core.logview import Region
 
 LINES = [b"line %d" % n for n in range(1, 101)]
 
 
-def _spans(kept: KeptLines, total: int = 100) -> list[tuple[int, int]]:
-    return [(region.first, region.last) for region in kept.view(total).regions]
+def _spans(kept: KeptLines) -> list[tuple[int, int]]:
+    return [(region.first, region.last) for region in merge_regions(kept.regions)]
 
 
 def test_windows_that_touch_or_overlap_are_one_region() -> None:
@@ -16,7 +16,7 @@ def test_windows_that_touch_or_overlap_are_one_region() -> None:
     kept.keep_window(LINES, 14, 0, 2, 2)  # 13-17: touches
     kept.keep_window(LINES, 40, 0, 1, 1)  # 40-42
     assert _spans(kept) == [(8, 17), (40, 42)]
-    assert kept.view(100).text(13) == "line 13"
+    assert merge_regions(kept.regions)[0].lines[5] == b"line 13"
 
 
 def test_a_window_past_the_buffer_is_kept_from_the_next_one() -> None:
@@ -36,10 +36,9 @@ def test_regions_kept_in_any_order_merge_in_log_order() -> None:
     ]
 
 
-def test_past_the_limit_the_scan_is_told_to_narrow_its_windows() -> None:
+def test_lines_are_counted_once_however_often_they_are_kept() -> None:
+    # The scan narrows its windows past MAX_KEPT_LINES kept lines, counted here.
     kept = KeptLines()
-    many = [b"x"] * (MAX_KEPT_LINES + 1)
-    kept.keep(many, 0, MAX_KEPT_LINES, 0)
-    assert not kept.crowded
-    kept.keep(many, MAX_KEPT_LINES, MAX_KEPT_LINES + 1, 0)
-    assert kept.crowded
+    kept.keep_window(LINES, 9, 0, 2, 2)
+    kept.keep_window(LINES, 10, 0, 2, 2)  # overlaps: one more line
+    assert kept.count == 6

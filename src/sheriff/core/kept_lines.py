@@ -2,13 +2,13 @@
 
 A scan keeps the head and tail of the log and windows around the lines it found; a hit
 near the end of one buffer may ask for lines of the next (``until``). Past
-``MAX_KEPT_LINES`` kept lines, windows narrow (``crowded``): memory stays bounded on a
+``MAX_KEPT_LINES`` kept lines, the scan narrows its windows: memory stays bounded on a
 log dense in failures.
 """
 
 from __future__ import annotations
 
-from sheriff.core.logview import MAX_LINE_BYTES, LogView, Region, abridge
+from sheriff.core.logview import MAX_LINE_BYTES, Region, abridge
 
 MAX_KEPT_LINES = 250_000
 
@@ -23,9 +23,14 @@ class KeptLines:
         """The last line a kept window reaches (it may lie in a buffer not yet read)."""
 
     @property
-    def crowded(self) -> bool:
-        """Whether more than ``MAX_KEPT_LINES`` lines are kept: windows should narrow."""
-        return self._count > MAX_KEPT_LINES
+    def count(self) -> int:
+        """How many lines are kept (past ``MAX_KEPT_LINES``, windows should narrow)."""
+        return self._count
+
+    @property
+    def regions(self) -> list[Region]:
+        """The kept lines so far, in log order (regions touching are not yet joined)."""
+        return self._regions
 
     def keep(self, lines: list[bytes], start: int, stop: int, base: int) -> None:
         """Keep ``lines[start:stop]``, where ``lines[0]`` is line ``base + 1``."""
@@ -61,9 +66,6 @@ class KeptLines:
         for; ``extended[0]`` is line ``base + 1``."""
         if self.until >= first:
             self.keep(extended, first - base - 1, self.until - base, base)
-
-    def view(self, total_lines: int) -> LogView:
-        return LogView(total_lines, merge_regions(self._regions))
 
 
 def merge_regions(regions: list[Region]) -> list[Region]:

@@ -12,8 +12,9 @@ far apart (a Maven goal block and the compile error it reports, a test and the f
 header above it, a "BUILD SUCCESS" that shows an earlier failure did not fail the job),
 so findings made within a part would depend on where the log was cut.
 
-Past one of the scan's memory limits (``MAX_HIT_LINES``, ``MAX_NOVEL_LINES``,
-``MAX_KEPT_LINES``) each part counts towards it on its own, so only there may a split
+Past ``MAX_NOVEL_LINES`` the merge keeps the log's first novel lines, and the lines kept
+around them, as the stream does. Past the scan's other memory limits (``MAX_HIT_LINES``,
+``MAX_KEPT_LINES``) each part counts towards them on its own, so only there may a split
 log's scan differ from a streamed one.
 """
 
@@ -27,7 +28,14 @@ from typing import NamedTuple
 
 from sheriff.core.kept_lines import merge_regions
 from sheriff.core.logview import LogView, Region
-from sheriff.core.scan import Hit, RuleSet, ScanResult
+from sheriff.core.scan import (
+    MAX_NOVEL_LINES,
+    NOVEL_RADIUS,
+    Hit,
+    RuleSet,
+    ScanResult,
+    spans_around,
+)
 
 
 class HitRecord(NamedTuple):
@@ -45,6 +53,9 @@ class PartResult:
 
     hits: tuple[HitRecord, ...]
     regions: tuple[Region, ...]
+    """Lines kept for what the scan found (``ScanResult.hit_regions``)."""
+    novel_regions: tuple[Region, ...]
+    """Lines kept around novel lines, those of the margins included."""
     novel: tuple[int, ...] | None
     lines_before: int
     """Lines of the window that precede the owned range (owned by the previous part)."""
@@ -73,7 +84,8 @@ def part_result(
     skipped = scan.skipped[bisect_left(scan.skipped, first) : bisect_right(scan.skipped, last)]
     return PartResult(
         hits,
-        _owned_regions(scan.view.regions, first, last),
+        _owned_regions(scan.hit_regions, first, last),
+        _owned_regions(scan.novel_regions, first, last),
         novel,
         lines_before,
         lines_owned,
@@ -96,7 +108,8 @@ def _owned_regions(regions: Sequence[Region], first: int, last: int) -> tuple[Re
 
 def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
     """The scan of the whole log, in its own line numbers, from its parts in order."""
-    regions: list[Region] = []
+    hit_regions: list[Region] = []
+    novel_regions: list[Region] = []
     hits: list[Hit] = []
     novel: list[int] | None = None
     skipped = array("Q")
@@ -104,16 +117,45 @@ def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
     owned_start = 1
     for part in parts:
         shift = owned_start - part.lines_before - 1
-        regions.extend(Region(region.first + shift, region.lines) for region in part.regions)
+        hit_regions.extend(_shifted(part.regions, shift))
+        novel_regions.extend(_shifted(part.novel_regions, shift))
         hits.extend(matched.hit(record, shift) for record in part.hits)
         if part.novel is not None:
-            novel = (novel or []) + [number + shift for number in part.novel]
+            novel = novel or []
+            novel.extend(number + shift for number in part.novel)
         skipped.extend(number + shift for number in part.skipped)
         owned_start += part.lines_owned
-    view = LogView(owned_start - 1, merge_regions(regions))
+    hit_regions = merge_regions(hit_regions)
+    novel_regions = merge_regions(novel_regions)
+    if novel is not None and len(novel) > MAX_NOVEL_LINES:
+        # One stream stops at the log's first MAX_NOVEL_LINES novel lines; each part
+        # stopped at its own, so the later ones and their neighbours go.
+        novel = novel[:MAX_NOVEL_LINES]
+        novel_regions = _near(novel_regions, spans_around(novel, NOVEL_RADIUS, owned_start))
+    view = LogView(owned_start - 1, merge_regions(hit_regions + novel_regions))
     for hit in hits:
         view.remember(hit.number, hit.text)
-    return ScanResult(view, hits, sum(part.bytes_owned for part in parts), novel, skipped)
+    total_bytes = sum(part.bytes_owned for part in parts)
+    return ScanResult(view, hits, total_bytes, novel, skipped, hit_regions, novel_regions)
+
+
+def _shifted(regions: Sequence[Region], shift: int) -> list[Region]:
+    return [Region(region.first + shift, region.lines) for region in regions]
+
+
+def _near(regions: Sequence[Region], spans: Sequence[tuple[int, int]]) -> list[Region]:
+    """The lines of ``regions`` within ``spans`` (both in order and apart)."""
+    near: list[Region] = []
+    index = 0
+    for first, last in spans:
+        while index < len(regions) and regions[index].last < first:
+            index += 1
+        for region in regions[index:]:
+            if region.first > last:
+                break
+            start, end = max(region.first, first), min(region.last, last)
+            near.append(Region(start, region.lines[start - region.first : end - region.first + 1]))
+    return near
 
 
 class _Rematcher:

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sheriff.core.diffing import PassingBaseline
-from sheriff.core.kept_lines import KeptLines
+from sheriff.core.kept_lines import MAX_KEPT_LINES, KeptLines, merge_regions
 from sheriff.core.lines import LineCarry
-from sheriff.core.logview import LogView
+from sheriff.core.logview import LogView, Region
 from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "ScanResult",
     "context_lines",
     "scan_bytes",
+    "spans_around",
 ]
 
 HEAD_LINES = 40
@@ -57,6 +58,11 @@ class ScanResult:
     """Lines absent from the passing log, when one was given."""
     skipped: array[int] = field(default_factory=lambda: array("Q"))
     """Candidate lines left unexamined past ``MAX_HIT_LINES``, in order (8 bytes each)."""
+    hit_regions: list[Region] = field(default_factory=list)
+    """The view's lines but for those kept only around novel lines: head, tail, hits."""
+    novel_regions: list[Region] = field(default_factory=list)
+    """The lines kept around novel lines. Kept apart so that the parts of a split log
+    join as one stream would under ``MAX_NOVEL_LINES`` (``core.parts``)."""
 
 
 class LogScanner:
@@ -85,6 +91,7 @@ class LogScanner:
         self._lines_before = 0
         self._total_bytes = 0
         self._kept = KeptLines()
+        self._novel_kept = KeptLines()  # around lines the passing log never printed
         self._hits: list[Hit] = []
         self._last_lines: list[bytes] = []
         # Lines carried from one buffer to the next: the tail, and every line that a hit
@@ -124,12 +131,16 @@ class LogScanner:
             tail_base = total - len(tail)
             self._examine_log_tail(tail, tail_base)
             skipped = skipped[: bisect_right(skipped, tail_base)]  # the tail was read
-        view = self._kept.view(total)
+        hit_regions = merge_regions(self._kept.regions)
+        novel_regions = merge_regions(self._novel_kept.regions)
+        view = LogView(total, merge_regions(hit_regions + novel_regions))
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
         for hit in hits:  # stage 2 already cleaned these lines; parsers read them again
             view.remember(hit.number, hit.text)
-        return ScanResult(view, hits, self._total_bytes, self._novel, skipped)
+        return ScanResult(
+            view, hits, self._total_bytes, self._novel, skipped, hit_regions, novel_regions
+        )
 
     def _examine_log_tail(self, tail: list[bytes], base: int) -> None:
         """Keep the log's last lines and look for every rule there, noisy ones too and
@@ -168,13 +179,14 @@ class LogScanner:
         if self._from_start and self._lines_before < HEAD_LINES:  # (buffers may be shorter)
             self._kept.keep(lines, 0, HEAD_LINES - self._lines_before, self._lines_before)
         self._kept.keep_carried(extended, base, self._lines_before + 1)
+        self._novel_kept.keep_carried(extended, base, self._lines_before + 1)
         spans = self._carried_noisy_span(extended, base)
         anchors: list[int] = []
         for index in self._candidate_line_indices(buffer):
             hits = self._record(extended, index + offset, base)
             if any(not hit.rule.structural for hit in hits):
                 anchors.append(index + offset)
-        spans += _spans_around(anchors, NOISY_RADIUS, len(extended) - 1)
+        spans += spans_around(anchors, NOISY_RADIUS, len(extended) - 1)
         if anchors:
             self._noisy_until = max(self._noisy_until, base + anchors[-1] + 1 + NOISY_RADIUS)
         self._examine_noisy(extended, base, spans)
@@ -204,7 +216,7 @@ class LogScanner:
             self._hit_lines += 1
             self._hits.extend(hits)
             before, after = window(hits)
-            if self._kept.crowded:
+            if self._kept.count + self._novel_kept.count > MAX_KEPT_LINES:
                 before, after = min(before, 3), min(after, 3)
             self._kept.keep_window(lines, index, base, before, after)
         return hits
@@ -246,7 +258,7 @@ class LogScanner:
                 return
             if self._baseline.is_novel(extended[index]):
                 self._novel.append(base + index + 1)
-                self._kept.keep_window(extended, index, base, NOVEL_RADIUS, NOVEL_RADIUS)
+                self._novel_kept.keep_window(extended, index, base, NOVEL_RADIUS, NOVEL_RADIUS)
 
     def _candidate_line_indices(self, buffer: bytes) -> list[int]:
         """0-based indices, within ``buffer``'s lines, of lines holding a candidate.
@@ -287,7 +299,7 @@ def _matched_lines(
         yield index
 
 
-def _spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:
+def spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:
     """Merged spans of ``radius`` lines either side of each index, within ``[0, last]``."""
     spans: list[tuple[int, int]] = []
     for index in sorted(indices):
