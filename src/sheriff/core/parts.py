@@ -150,11 +150,12 @@ def _near(regions: Sequence[Region], spans: Sequence[tuple[int, int]]) -> list[R
     for first, last in spans:
         while index < len(regions) and regions[index].last < first:
             index += 1
-        for region in regions[index:]:
-            if region.first > last:
-                break
+        within = index
+        while within < len(regions) and regions[within].first <= last:
+            region = regions[within]
             start, end = max(region.first, first), min(region.last, last)
             near.append(Region(start, region.lines[start - region.first : end - region.first + 1]))
+            within += 1
     return near
 
 
