@@ -10,19 +10,20 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sheriff.adapters.logfiles import FileLogReader
-from sheriff.adapters.parallel_scan import (
+from sheriff.adapters.log_parts import (
     LOOK_BYTES,
     MARGIN_BYTES,
     MAX_MARGIN_BYTES,
     MIN_PART_HIT_LINES,
-    ProcessPartScanner,
-    _cut_points,
-    _hit_line_share,
+    NovelTally,
     _margin_end,
     _margin_start,
+    cut_points,
+    hit_line_share,
     scan_part,
 )
+from sheriff.adapters.logfiles import FileLogReader
+from sheriff.adapters.parallel_scan import ProcessPartScanner
 from sheriff.app.triage_logs import TriageRequest, triage_logs
 from sheriff.core import parts as parts_module
 from sheriff.core import scan as scan_module
@@ -114,12 +115,16 @@ def _streamed(path: Path, baseline: PassingBaseline | None) -> ScanResult:
 def _split(
     path: Path, wanted_ends: list[float], margin: int, baseline: PassingBaseline | None
 ) -> ScanResult:
-    """``path`` scanned in parts cut near ``wanted_ends`` (fractions of its size)."""
+    """``path`` scanned in parts cut near ``wanted_ends`` (fractions of its size), one
+    after the other: with a passing log, each part knows all the novel lines before it."""
     size = path.stat().st_size
-    cuts = _cut_points(path, size, [*sorted(int(size * end) for end in wanted_ends), size])
+    cuts = cut_points(path, size, [*sorted(int(size * end) for end in wanted_ends), size])
+    tally = NovelTally(len(cuts) - 1) if baseline is not None else None
     parts = [
-        scan_part(str(path), start, end, size, baseline, margin_bytes=margin)
-        for start, end in pairwise(cuts)
+        scan_part(
+            str(path), start, end, size, baseline, margin_bytes=margin, tally=tally, index=index
+        )
+        for index, (start, end) in enumerate(pairwise(cuts))
     ]
     return merge_parts(parts, rule_set())
 
@@ -178,6 +183,30 @@ def test_a_log_cut_anywhere_scans_and_parses_as_one_stream(
         assert split.view.total_lines == streamed.view.total_lines
         assert split.novel == streamed.novel
         assert find_failures(split) == find_failures(streamed)
+
+
+def test_parts_after_the_first_novel_lines_do_not_look_for_more(tmp_path: Path) -> None:
+    # A passing log of another job: most lines are novel, and one stream keeps the first
+    # MAX_NOVEL_LINES. A part whose earlier parts found that many looks at no more lines
+    # (a 100 MB log took 15 s split, 5 s streamed), and the report stays the stream's.
+    path = tmp_path / "mixed.log"
+    path.write_bytes(_joined(MIXED))
+    good = read_shared("cidiff-breakages/breakages/commonslang_2089/pass.log")
+    baseline = PassingBaseline(good.splitlines())
+    with pytest.MonkeyPatch.context() as limits:
+        limits.setattr(scan_module, "MAX_NOVEL_LINES", 3000)
+        limits.setattr(parts_module, "MAX_NOVEL_LINES", 3000)
+        size = path.stat().st_size
+        cuts = cut_points(path, size, [size // 2, size])
+        tally = NovelTally(2)
+        first, second = (
+            scan_part(str(path), start, end, size, baseline, tally=tally, index=index)
+            for index, (start, end) in enumerate(pairwise(cuts))
+        )
+        assert first.novel is not None
+        assert len(first.novel) == 3000
+        assert second.novel == ()
+        assert merge_parts([first, second], rule_set()).novel == _streamed(path, baseline).novel
 
 
 def test_small_compressed_or_piped_inputs_are_not_split(tmp_path: Path, big_log: Path) -> None:
@@ -363,7 +392,7 @@ def test_failures_crowded_into_one_part_of_a_log_below_the_limit_are_all_read(
     parts = parallel.parts(str(log), None)
     assert parts is not None
     assert any(
-        _hit_line_share(part.bytes_owned, log.stat().st_size) < part.hit_lines for part in parts
+        hit_line_share(part.bytes_owned, log.stat().st_size) < part.hit_lines for part in parts
     )
     split = triage_logs(request, FileLogReader(), parallel)[0]
     streamed = triage_logs(request, FileLogReader())[0]

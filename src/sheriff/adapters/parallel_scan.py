@@ -1,9 +1,8 @@
 """Triage a large log file on several cores: processes share its parts, then its parsers.
 
 Only regular, uncompressed files are split (their byte ranges can be read
-independently). Cuts fall just after a line break and never inside ``\\r\\n``; each part
-also reads a margin before and after its own range, so that what it keeps of its own
-range is what one stream would have kept (``core.parts``).
+independently). Each part reads a margin before and after its own range, so that what it
+keeps of its own range is what one stream would have kept (``log_parts``, ``core.parts``).
 
 Failures are not spread evenly through a log, so the file is cut into more parts than
 there are processes, smaller and smaller towards the end, and every process (the parent
@@ -23,12 +22,11 @@ import zipfile
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import BinaryIO
 
 from sheriff.adapters.forked_work import MAX_TASKS, run_shared
+from sheriff.adapters.log_parts import NovelTally, cut_points, scan_part
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.encoding import SNIFF_BYTES, wide_codec
-from sheriff.core.lines import count_breaks, first_break
 from sheriff.core.model import Finding
 from sheriff.core.parsers import (
     ALL_PARSERS,
@@ -37,10 +35,10 @@ from sheriff.core.parsers import (
     parser_findings,
     rule_set,
 )
-from sheriff.core.parts import PartResult, merge_parts, part_result
+from sheriff.core.parts import PartResult, merge_parts
 from sheriff.core.rules import TriggerMatcher
-from sheriff.core.scan import MAX_HIT_LINES, ScanResult, context_lines
-from sheriff.core.triage import ScannedLog, new_scanner
+from sheriff.core.scan import MAX_HIT_LINES, ScanResult
+from sheriff.core.triage import ScannedLog
 
 MIN_SPLIT_BYTES = 24 << 20
 SPLIT_FLOOR_BYTES = 64 << 10
@@ -48,13 +46,6 @@ SPLIT_FLOOR_BYTES = 64 << 10
 ``SNIFF_BYTES`` that tell the log's encoding, or its line count would still be open."""
 MIN_PART_BYTES = 2 << 20
 MAX_PARTS = MAX_TASKS - 1
-MARGIN_BYTES = 256 << 10
-MAX_MARGIN_BYTES = 16 << 20
-"""How far a margin widens to hold ``scan.context_lines`` lines of a log of long lines."""
-READ_BYTES = 8 << 20
-LOOK_BYTES = 1 << 20  # how far a cut may move to reach a line start
-PEEK_BYTES = 4 << 10
-MIN_PART_HIT_LINES = 1_000  # a part's share of scan.MAX_HIT_LINES, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +57,8 @@ class PartJob:
     size: int
     baseline: PassingBaseline | None
     matcher: TriggerMatcher | None
+    tally: NovelTally | None
+    """With a passing log: the novel lines each part found, shared by the processes."""
 
 
 class ProcessPartScanner:
@@ -98,12 +91,14 @@ class ProcessPartScanner:
         size = path.stat().st_size
         if size < max(self._min_bytes, SPLIT_FLOOR_BYTES) or not _is_plain(path):
             return None
-        cuts = _cut_points(path, size, _part_ends(size, self._workers))
+        cuts = cut_points(path, size, _part_ends(size, self._workers))
         if len(cuts) < 3:
             return None
-        job = PartJob(str(path), tuple(pairwise(cuts)), size, baseline, self._matcher)
+        ranges = tuple(pairwise(cuts))
+        tally = NovelTally(len(ranges)) if baseline is not None else None
+        job = PartJob(str(path), ranges, size, baseline, self._matcher, tally)
         rule_set()  # compiled once here, so forked workers inherit it
-        parts = run_shared(len(job.ranges), self._workers, lambda index: _scan_part_of(job, index))
+        parts = run_shared(len(ranges), self._workers, lambda index: _scan_range(job, index))
         return _rescan_below_the_limit(job, parts)
 
 
@@ -138,8 +133,8 @@ def _rescan_below_the_limit(job: PartJob, parts: list[PartResult]) -> list[PartR
     if sum(part.hit_lines + len(part.skipped) for part in parts) > MAX_HIT_LINES:
         return parts
     return [
-        _scan_range(job, start, end, allowance=MAX_HIT_LINES) if part.skipped else part
-        for part, (start, end) in zip(parts, job.ranges, strict=True)
+        _scan_range(job, index, allowance=MAX_HIT_LINES) if part.skipped else part
+        for index, part in enumerate(parts)
     ]
 
 
@@ -160,21 +155,19 @@ def _part_ends(size: int, workers: int) -> list[int]:
     return [*ends, size]
 
 
-def _scan_part_of(job: PartJob, index: int) -> PartResult:
+def _scan_range(job: PartJob, index: int, allowance: int | None = None) -> PartResult:
     start, end = job.ranges[index]
-    return _scan_range(job, start, end)
-
-
-def _scan_range(job: PartJob, start: int, end: int, allowance: int | None = None) -> PartResult:
-    return scan_part(job.path, start, end, job.size, job.baseline, job.matcher, allowance)
-
-
-def _claim(claims: int) -> bytes:
-    """The next unclaimed part's index as one byte, or nothing when all are claimed."""
-    try:
-        return os.read(claims, 1)
-    except BlockingIOError:
-        return b""
+    return scan_part(
+        job.path,
+        start,
+        end,
+        job.size,
+        job.baseline,
+        job.matcher,
+        allowance,
+        tally=job.tally,
+        index=index,
+    )
 
 
 def _is_plain(path: Path) -> bool:
@@ -184,110 +177,3 @@ def _is_plain(path: Path) -> bool:
         head = stream.read(SNIFF_BYTES)
     packed = head[:2] == b"\x1f\x8b" or zipfile.is_zipfile(path)
     return not packed and wide_codec(head) is None
-
-
-def _cut_points(path: Path, size: int, ends: list[int]) -> list[int]:
-    """Byte offsets just after a line break, at or after each wanted end of a part."""
-    cuts = [0]
-    with path.open("rb") as stream:
-        for wanted in ends[:-1]:
-            cut = _next_line_start(stream, wanted, size)
-            if cut > cuts[-1] and cut < size:
-                cuts.append(cut)
-    cuts.append(size)
-    return cuts
-
-
-def _next_line_start(stream: BinaryIO, offset: int, size: int) -> int:
-    """The first offset at or after ``offset`` that starts a line (``size`` when no line
-    break comes within ``LOOK_BYTES``). Most lines are short: a small read decides, unless
-    it ends on a ``\\r`` that may begin a ``\\r\\n``."""
-    start = max(offset - 1, 0)
-    stream.seek(start)
-    data = stream.read(PEEK_BYTES)
-    found = _first_break_end(data)
-    if found is None or (found == len(data) and data.endswith(b"\r")):
-        stream.seek(start)
-        found = _first_break_end(stream.read(LOOK_BYTES))
-    return size if found is None else start + found
-
-
-def _first_break_end(data: bytes) -> int | None:
-    """Where the first line break in ``data`` ends; a ``\\r`` ending ``data`` counts."""
-    found = first_break(data)
-    if found < 0:
-        return None
-    return found + (2 if data[found : found + 2] == b"\r\n" else 1)
-
-
-def _hit_line_share(part_bytes: int, size: int) -> int:
-    """How many hit lines a part may confirm: twice its share of ``MAX_HIT_LINES`` by
-    bytes (failures are not spread evenly through a log), so a split log confirms
-    between one and two times the limit."""
-    return max(2 * MAX_HIT_LINES * part_bytes // size, MIN_PART_HIT_LINES)
-
-
-def scan_part(  # noqa: PLR0917 (a worker's task: positional by nature)
-    path: str,
-    start: int,
-    end: int,
-    size: int,
-    baseline: PassingBaseline | None,
-    matcher: TriggerMatcher | None = None,
-    allowance: int | None = None,
-    *,
-    margin_bytes: int = MARGIN_BYTES,
-) -> PartResult:
-    """Worker: scan ``[start, end)`` plus margins and keep what the range owns, confirming
-    at most ``allowance`` hit lines in it (by default the part's share)."""
-    reach = context_lines(rule_set())
-    with open(path, "rb") as stream:
-        window_start = _margin_start(stream, start, size, margin_bytes, reach)
-        window_end = _margin_end(stream, end, size, margin_bytes, reach)
-        stream.seek(window_start)
-        scanner = new_scanner(
-            baseline, matcher, from_start=window_start == 0, to_end=window_end == size
-        )
-        scanner.feed(stream.read(start - window_start))
-        lines_before = scanner.lines_read
-        scanner.allow_hit_lines(allowance or _hit_line_share(end - start, size))
-        remaining = end - start
-        while remaining > 0:
-            chunk = stream.read(min(READ_BYTES, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            scanner.feed(chunk)
-        owned_lines = scanner.lines_read - lines_before
-        scanner.feed(stream.read(window_end - end))
-    return part_result(scanner.finish(), lines_before, owned_lines, end - start)
-
-
-def _margin_start(stream: BinaryIO, start: int, size: int, margin: int, lines: int) -> int:
-    """Where the window of a part owning bytes from ``start`` begins: a line start at least
-    ``margin`` bytes and ``lines`` lines earlier (the log's start if it is nearer). Long
-    lines widen the margin, up to ``MAX_MARGIN_BYTES``."""
-    while True:
-        offset = start - margin
-        if offset <= 0:
-            return 0
-        stream.seek(offset)
-        if count_breaks(stream.read(margin)) > lines or margin >= MAX_MARGIN_BYTES:
-            return min(_next_line_start(stream, offset, size), start)
-        margin *= 4
-
-
-def _margin_end(stream: BinaryIO, end: int, size: int, margin: int, lines: int) -> int:
-    """Where the window of a part owning bytes up to ``end`` ends: a line start at least
-    ``margin`` bytes and ``lines`` lines later (the log's end if it is nearer). Long lines
-    widen the margin, up to ``MAX_MARGIN_BYTES``; when no line starts near its end, the
-    part reads no margin rather than a giant line (or the rest of the file)."""
-    while True:
-        if end + margin >= size:
-            return size
-        stream.seek(end)
-        if count_breaks(stream.read(margin)) > lines or margin >= MAX_MARGIN_BYTES:
-            break
-        margin *= 4
-    window_end = _next_line_start(stream, end + margin, size)
-    return end if window_end - end > margin + LOOK_BYTES else window_end

@@ -127,9 +127,10 @@ def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
         owned_start += part.lines_owned
     hit_regions = merge_regions(hit_regions)
     novel_regions = merge_regions(novel_regions)
-    if novel is not None and len(novel) > MAX_NOVEL_LINES:
-        # One stream stops at the log's first MAX_NOVEL_LINES novel lines; each part
-        # stopped at its own, so the later ones and their neighbours go.
+    if novel is not None:
+        # One stream stops at the log's first MAX_NOVEL_LINES novel lines. A part stops
+        # at its own count, or when the parts before it found that many; either way the
+        # novel lines past the log's first ones go, and the neighbours kept for them.
         novel = novel[:MAX_NOVEL_LINES]
         novel_regions = _near(novel_regions, spans_around(novel, NOVEL_RADIUS, owned_start))
     view = LogView(owned_start - 1, merge_regions(hit_regions + novel_regions))

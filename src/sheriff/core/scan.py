@@ -92,6 +92,7 @@ class LogScanner:
         self._total_bytes = 0
         self._kept = KeptLines()
         self._novel_kept = KeptLines()  # around lines the passing log never printed
+        self._novel_before = 0  # novel lines of the log before the first line fed, at least
         self._hits: list[Hit] = []
         self._last_lines: list[bytes] = []
         # Lines carried from one buffer to the next: the tail, and every line that a hit
@@ -114,6 +115,17 @@ class LogScanner:
         """From now on confirm at most ``count`` more hit lines (a part of a split file
         gets its share of ``MAX_HIT_LINES`` once its leading margin is read)."""
         self._max_hit_lines = self._hit_lines + count
+
+    @property
+    def novel_count(self) -> int:
+        """Novel lines found so far (0 without a passing log)."""
+        return len(self._novel) if self._novel is not None else 0
+
+    def novel_found_before(self, count: int) -> None:
+        """At least ``count`` novel lines come before the first line this scanner was fed
+        (a split log's earlier parts found them). Once that and what this scanner found
+        make ``MAX_NOVEL_LINES``, no later line is kept as novel, so none is looked at."""
+        self._novel_before = count
 
     @property
     def lines_read(self) -> int:
@@ -254,7 +266,7 @@ class LogScanner:
         if self._baseline is None or self._novel is None:
             return
         for index in range(first, len(extended)):
-            if len(self._novel) >= MAX_NOVEL_LINES:
+            if self._novel_before + len(self._novel) >= MAX_NOVEL_LINES:
                 return
             if self._baseline.is_novel(extended[index]):
                 self._novel.append(base + index + 1)
