@@ -1,6 +1,6 @@
 """Kept lines: windows join into regions, and a window may reach into the next buffer."""
 
-from sheriff.core.kept_lines import KeptLines, merge_regions
+from sheriff.core.kept_lines import KeptLines, joined_regions, merge_regions
 from sheriff.core.logview import Region
 
 LINES = [b"line %d" % n for n in range(1, 101)]
@@ -42,3 +42,13 @@ def test_lines_are_counted_once_however_often_they_are_kept() -> None:
     kept.keep_window(LINES, 9, 0, 2, 2)
     kept.keep_window(LINES, 10, 0, 2, 2)  # overlaps: one more line
     assert kept.count == 6
+
+
+def test_lines_kept_for_two_reasons_join_into_one_list() -> None:
+    hits = [Region(1, [b"a", b"b"]), Region(9, [b"i"])]
+    novel = [Region(3, [b"c"]), Region(9, [b"i", b"j"])]
+    assert [(r.first, r.lines) for r in joined_regions(hits, novel)] == [
+        (1, [b"a", b"b", b"c"]),
+        (9, [b"i", b"j"]),
+    ]
+    assert joined_regions(hits, []) is hits  # no passing log: nothing to copy

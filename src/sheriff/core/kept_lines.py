@@ -80,3 +80,9 @@ def merge_regions(regions: list[Region]) -> list[Region]:
             continue
         merged.append(Region(region.first, list(region.lines)))
     return merged
+
+
+def joined_regions(first: list[Region], second: list[Region]) -> list[Region]:
+    """The lines of two lists of merged regions as one (``first`` itself, not a copy, when
+    ``second`` is empty: without a passing log there are no lines around novel ones)."""
+    return merge_regions(first + second) if second else first

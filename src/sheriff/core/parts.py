@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sheriff.core.kept_lines import merge_regions
+from sheriff.core.kept_lines import joined_regions, merge_regions
 from sheriff.core.logview import LogView, Region
 from sheriff.core.scan import (
     MAX_NOVEL_LINES,
@@ -133,7 +133,7 @@ def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
         # novel lines past the log's first ones go, and the neighbours kept for them.
         novel = novel[:MAX_NOVEL_LINES]
         novel_regions = _near(novel_regions, spans_around(novel, NOVEL_RADIUS, owned_start))
-    view = LogView(owned_start - 1, merge_regions(hit_regions + novel_regions))
+    view = LogView(owned_start - 1, joined_regions(hit_regions, novel_regions))
     for hit in hits:
         view.remember(hit.number, hit.text)
     total_bytes = sum(part.bytes_owned for part in parts)

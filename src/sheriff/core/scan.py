@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sheriff.core.diffing import PassingBaseline
-from sheriff.core.kept_lines import MAX_KEPT_LINES, KeptLines, merge_regions
+from sheriff.core.kept_lines import MAX_KEPT_LINES, KeptLines, joined_regions, merge_regions
 from sheriff.core.lines import LineCarry
 from sheriff.core.logview import LogView, Region
 from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
@@ -145,7 +145,7 @@ class LogScanner:
             skipped = skipped[: bisect_right(skipped, tail_base)]  # the tail was read
         hit_regions = merge_regions(self._kept.regions)
         novel_regions = merge_regions(self._novel_kept.regions)
-        view = LogView(total, merge_regions(hit_regions + novel_regions))
+        view = LogView(total, joined_regions(hit_regions, novel_regions))
         unique = {(hit.number, hit.rule.id): hit for hit in self._hits}
         hits = sorted(unique.values(), key=lambda hit: hit.number)
         for hit in hits:  # stage 2 already cleaned these lines; parsers read them again
