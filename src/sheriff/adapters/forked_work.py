@@ -112,13 +112,13 @@ def _collect(worker: _Worker) -> list[tuple[int, Any]]:
     _, status = os.waitpid(worker.pid, 0)
     if not report:
         raise TriageWorkerError(
-            f"a worker process triaging part of the log died "
+            f"a worker process triaging the log died "
             f"(exit status {os.waitstatus_to_exitcode(status)})",
             hint="run the command again; if it dies again, check the machine's free memory",
         )
     kind, payload = pickle.loads(report)  # noqa: S301 (bytes from our own worker)
     if kind == "error" and isinstance(payload, Exception):
-        payload.add_note("(raised in a worker process triaging part of the log)")
+        payload.add_note("(raised in a worker process triaging the log)")
         raise payload
     return [(index, pickle.loads(packed)) for index, packed in payload]  # noqa: S301 (ours)
 

@@ -63,8 +63,11 @@ class PartResult:
     bytes_owned: int
     skipped: array[int]
     """Candidate lines of the owned range left unexamined (``scan.MAX_HIT_LINES``)."""
-    hit_lines: int = 0
-    """Lines of the owned range with a hit."""
+
+    @property
+    def hit_lines(self) -> int:
+        """Lines of the owned range with a hit."""
+        return len({hit.number for hit in self.hits})
 
 
 def part_result(
@@ -84,26 +87,14 @@ def part_result(
     skipped = scan.skipped[bisect_left(scan.skipped, first) : bisect_right(scan.skipped, last)]
     return PartResult(
         hits,
-        _owned_regions(scan.hit_regions, first, last),
-        _owned_regions(scan.novel_regions, first, last),
+        tuple(_within(scan.hit_regions, [(first, last)])),
+        tuple(_within(scan.novel_regions, [(first, last)])),
         novel,
         lines_before,
         lines_owned,
         bytes_owned,
         skipped,
-        len({hit.number for hit in hits}),
     )
-
-
-def _owned_regions(regions: Sequence[Region], first: int, last: int) -> tuple[Region, ...]:
-    """The kept lines from ``first`` to ``last``: the margins are their owners' to keep."""
-    owned = []
-    for region in regions:
-        if region.last < first or region.first > last:
-            continue
-        start = max(region.first, first)
-        owned.append(Region(start, region.lines[start - region.first : last - region.first + 1]))
-    return tuple(owned)
 
 
 def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
@@ -132,7 +123,7 @@ def merge_parts(parts: Sequence[PartResult], rules: RuleSet) -> ScanResult:
         # at its own count, or when the parts before it found that many; either way the
         # novel lines past the log's first ones go, and the neighbours kept for them.
         novel = novel[:MAX_NOVEL_LINES]
-        novel_regions = _near(novel_regions, spans_around(novel, NOVEL_RADIUS, owned_start))
+        novel_regions = _within(novel_regions, spans_around(novel, NOVEL_RADIUS, owned_start))
     view = LogView(owned_start - 1, joined_regions(hit_regions, novel_regions))
     for hit in hits:
         view.remember(hit.number, hit.text)
@@ -144,8 +135,9 @@ def _shifted(regions: Sequence[Region], shift: int) -> list[Region]:
     return [Region(region.first + shift, region.lines) for region in regions]
 
 
-def _near(regions: Sequence[Region], spans: Sequence[tuple[int, int]]) -> list[Region]:
-    """The lines of ``regions`` within ``spans`` (both in order and apart)."""
+def _within(regions: Sequence[Region], spans: Sequence[tuple[int, int]]) -> list[Region]:
+    """The lines of ``regions`` within ``spans`` (both in order and apart): a part's own
+    lines (the margins are their owners' to keep), or the neighbours of novel lines."""
     near: list[Region] = []
     index = 0
     for first, last in spans:

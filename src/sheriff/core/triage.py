@@ -50,41 +50,14 @@ def analyse(
     repo: str | None = None,
     platform: str | None = None,
 ) -> TriageReport:
-    """Everything Sheriff can say about a scanned log (``findings``: its parsers' findings,
-    when they are known already)."""
-    return report_from(
-        scan.view,
-        find_failures(scan) if findings is None else findings,
-        scan.novel,
-        source=source,
-        budget=budget,
-        repo=repo,
-        platform=platform,
-        skipped=len(scan.skipped),
-    )
-
-
-def find_failures(scan: ScanResult) -> list[Finding]:
-    """Every finding of every parser, in log order."""
-    return run_parsers(scan, ALL_PARSERS)
-
-
-def report_from(
-    view: LogView,
-    findings: Sequence[Finding],
-    novel: Sequence[int] | None,
-    *,
-    source: str = "-",
-    budget: int = DEFAULT_BUDGET,
-    repo: str | None = None,
-    platform: str | None = None,
-    skipped: int = 0,
-) -> TriageReport:
-    """Rank findings, choose the excerpt, classify and fingerprint."""
-    ranked = rank([_within_log(finding, view.total_lines) for finding in findings])
+    """Everything Sheriff can say about a scanned log: its findings (``findings``, when
+    the parsers ran already) ranked, the excerpt chosen, classified and fingerprinted."""
+    view = scan.view
+    found = find_failures(scan) if findings is None else findings
+    ranked = rank([_within_log(finding, view.total_lines) for finding in found])
     ranked = ranked[:MAX_FAILURES]
     failures = tuple(_identify(ranked, repo, platform))
-    excerpt = choose_excerpt(view, ranked, budget, novel)
+    excerpt = choose_excerpt(view, ranked, budget, scan.novel)
     step = _step_of(view, ranked[0].anchor) if ranked else None
     classification = classify(failures, step)
     excerpt_text = tuple(
@@ -92,9 +65,15 @@ def report_from(
         for first, last in excerpt.ranges
         for number in range(first, last + 1)
     )
+    skipped = len(scan.skipped)
     return TriageReport(
         source, view.total_lines, excerpt, failures, classification, excerpt_text, skipped
     )
+
+
+def find_failures(scan: ScanResult) -> list[Finding]:
+    """Every finding of every parser, in log order."""
+    return run_parsers(scan, ALL_PARSERS)
 
 
 def _within_log(finding: Finding, total_lines: int) -> Finding:
