@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.model import (
     AffectedFile,
     Classification,
@@ -34,10 +35,10 @@ _FIXABLE = frozenset({FailureType.TEST, FailureType.E2E, FailureType.LINT})
 _PARTLY_FIXABLE = frozenset({FailureType.BUILD, FailureType.TYPE_CHECK})
 
 _STACK_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("e2e", re.compile(r"playwright|cypress|selenium|webdriver|puppeteer|\be2e\b", re.I)),
+    ("e2e", lazy_compile(r"playwright|cypress|selenium|webdriver|puppeteer|\be2e\b", re.I)),
     (
         "frontend",
-        re.compile(
+        lazy_compile(
             r"jest|vitest|mocha|karma|jasmine|eslint|prettier|stylelint|tsc|typescript|webpack"
             r"|vite|react|vue|angular|\.(?:tsx|jsx|ts|js|vue|css|scss)\b",
             re.I,
@@ -45,7 +46,7 @@ _STACK_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "backend",
-        re.compile(
+        lazy_compile(
             r"pytest|python|django|fastapi|flask|unittest|mypy|ruff|flake8|\bgo\b|golang|cargo"
             r"|rust|maven|gradle|junit|java|kotlin|scala|sbt|rspec|minitest|ruby|rails|phpunit"
             r"|php|dotnet|xunit|nunit|elixir|exunit|erlang|gtest|ctest|gcc|clang|\.(?:py|go|rs"
@@ -54,7 +55,7 @@ _STACK_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_TEST_PATH = re.compile(
+_TEST_PATH = lazy_compile(
     r"(?:^|[/\\])(?:tests?|spec|specs|__tests__|e2e|testing)[/\\]|(?:_test|_spec|\.test|\.spec"
     r"|Test|Tests|Spec)\.[A-Za-z]+$|(?:^|[/\\])test_[^/\\]+$"
 )

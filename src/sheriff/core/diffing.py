@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import line_text
 from sheriff.core.normalise import mask_volatile
 
 # A line that is one bare number, decimal or hex with at least one digit: a chunk length
 # of a streamed attachment (subunit's `15C`), a counter, a byte count. Its value changes
 # from run to run, so it would always look new, yet it says nothing about the failure.
-_BARE_NUMBER = re.compile(r"(?<![0-9a-f])[a-f]*+[0-9][0-9a-f]*+", re.I)
+_BARE_NUMBER = lazy_compile(r"(?<![0-9a-f])[a-f]*+[0-9][0-9a-f]*+", re.I)
 _NUMBER_KEY = "<n>"
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = lazy_compile(r"\w+|[^\w\s]")
 
 
 MAX_REMEMBERED_CHARS = 64 << 20

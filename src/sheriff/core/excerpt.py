@@ -12,10 +12,10 @@ lines, then the tail of the log, stand in.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import Excerpt, Finding, LineRange, Strength
 
@@ -28,10 +28,10 @@ TAIL_FROM_BUDGET = 100
 TAIL_SHARE = 0.2
 # Two novel blocks sharing this fraction of their words (Jaccard) say the same thing.
 NEAR_DUPLICATE = 0.6
-_WORD = re.compile(r"[A-Za-z]{3,}")
+_WORD = lazy_compile(r"[A-Za-z]{3,}")
 # A line saying one test passed: go test, TAP, gtest, automake, jest/mocha, pytest -v,
 # Gradle, unittest and cargo test.
-_PASSED_TEST = re.compile(
+_PASSED_TEST = lazy_compile(
     r"^\s*(?:--- PASS: |ok\s+\S+\s+(?:[\d.]+s|\(cached\))|ok \d+\b|\[\s+OK \] |PASS: "
     r"|[✓✔√] )|(?: PASSED| \.\.\. ok)(?:\s+\[\s*\d+%\])?\s*$"
 )

@@ -9,10 +9,11 @@ happened.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_ANSI = re.compile(
+from sheriff.core.lazy_regex import lazy_compile
+
+_ANSI = lazy_compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erase line
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
     r"|\x1b[()*+][0-9A-Za-z]"  # character-set selection, e.g. ESC ( B
@@ -28,34 +29,34 @@ _STAMP = (
     r"|\[\d\d:\d\d:\d\d(?:\.\d+)?\]"  # Jenkins timestamper [12:00:00]
     r")[ \t]?"
 )
-_TIMESTAMP = re.compile(
+_TIMESTAMP = lazy_compile(
     r"^\ufeff?(?:[^\t\n]{1,200}\t[^\t\n]{1,200}\t(?=\d{4}-\d\d-\d\dT))?"  # gh run view: job, step
     + _STAMP
 )
 # The same without gh run view's columns, for lines with no tab (where the columns cannot
 # match): trying them costs a scan of up to 200 characters and as many backtracks.
-_BARE_TIMESTAMP = re.compile(r"^\ufeff?" + _STAMP)
+_BARE_TIMESTAMP = lazy_compile(r"^\ufeff?" + _STAMP)
 _TIMESTAMP_START = frozenset("0123456789[\ufeff")
-_BUILDKITE_TS = re.compile(r"_bk;t=\d+\x07")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FOLD = re.compile(
+_BUILDKITE_TS = lazy_compile(r"_bk;t=\d+\x07")
+_CONTROL = lazy_compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FOLD = lazy_compile(
     r"^(?:travis_(?:fold|time):[a-z]+:[^\s]*\s*"
     r"|section_(?:start|end):\d+:[\w.\-]+(?:\[[^\]]*\])?\s*"
     r")"
 )
-_ACTIONS_MARKER = re.compile(
+_ACTIONS_MARKER = lazy_compile(
     r"^##\[(?P<kind>group|endgroup|error|warning|notice|debug|section|command)\]"
 )
-_WORKFLOW_COMMAND = re.compile(r"^::(?P<kind>error|warning|notice|debug|group|endgroup)[^:]*::")
-_JENKINS_STAGE = re.compile(r"^\[Pipeline\] (?:\{ \((?P<stage>[^)]*)\)|.*)$")
+_WORKFLOW_COMMAND = lazy_compile(r"^::(?P<kind>error|warning|notice|debug|group|endgroup)[^:]*::")
+_JENKINS_STAGE = lazy_compile(r"^\[Pipeline\] (?:\{ \((?P<stage>[^)]*)\)|.*)$")
 
 
 # Anything that may start decoration: escapes and control bytes, a leading digit or
 # bracket (timestamps), CI markers, fold/section markers, gh-run-view prefixes. Lines with
 # none of them are returned as they are (most lines: checked with cheap tests first).
 _LEADING = frozenset("0123456789[#:\ufeff")
-_CONTROL_BYTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TAB_TIMESTAMP = re.compile(r"\t\d{4}-\d\d-\d\dT")
+_CONTROL_BYTE = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TAB_TIMESTAMP = lazy_compile(r"\t\d{4}-\d\d-\d\dT")
 
 
 def _maybe_noisy(text: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from sheriff.core.lazy_regex import lazy_compile
+
 # Each mask with the substrings one of which a text must hold for it to match (None: no
 # cheap test), in the order they apply. Most log lines hold none of them, and most hold no
 # digit at all, which every mask but the UUID, temporary-path and whitespace ones needs:
@@ -15,38 +17,38 @@ import re
 _Mask = tuple[re.Pattern[str], str, tuple[str, ...] | None]
 _MASKS: tuple[_Mask, ...] = (
     (
-        re.compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"),
+        lazy_compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"),
         "<ts>",
         (":",),
     ),
-    (re.compile(r"\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",)),
+    (lazy_compile(r"\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",)),
     (
-        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I),
+        lazy_compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I),
         "<uuid>",
         ("-",),
     ),
-    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<addr>", ("0x", "0X")),
-    (re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b"), "<hex>", None),
+    (lazy_compile(r"\b0x[0-9a-f]+\b", re.I), "<addr>", ("0x", "0X")),
+    (lazy_compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b"), "<hex>", None),
     (
-        re.compile(
+        lazy_compile(
             r"(?:/tmp|/var/folders|/private/var/folders|[A-Za-z]:\\Users\\[^\\]+\\AppData\\Local\\Temp)"
             r"(?:[/\\][^\s/\\:'\")]+)+"
         ),
         "<tmp>",
         ("/tmp", "/var/folders", "\\Temp"),  # noqa: S108 (text to look for, not a file)
     ),
-    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b"), "<ip>", (".",)),
-    (re.compile(r"(?<=[a-z\]]):\d{2,5}\b(?![:.]\d)"), ":<port>", (":",)),
+    (lazy_compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b"), "<ip>", (".",)),
+    (lazy_compile(r"(?<=[a-z\]]):\d{2,5}\b(?![:.]\d)"), ":<port>", (":",)),
     (
-        re.compile(r"\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s|sec|secs|seconds|m|min|minutes|h)\b"),
+        lazy_compile(r"\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s|sec|secs|seconds|m|min|minutes|h)\b"),
         "<dur>",
         None,
     ),
-    (re.compile(r"\b\d+(?:\.\d+)?\b"), "<n>", None),
+    (lazy_compile(r"\b\d+(?:\.\d+)?\b"), "<n>", None),
 )
 # The masks that can match a text without a digit (their replacements add none).
 _WITHOUT_DIGITS = tuple(mask for mask in _MASKS if mask[1] in {"<uuid>", "<tmp>"})
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazy_compile(r"\d")
 
 
 def mask_volatile(text: str) -> str:

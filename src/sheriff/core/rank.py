@@ -10,14 +10,14 @@ went on to succeed. Weak lines that restate a stronger finding are dropped.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.model import FailureType, Finding, LineRange, Strength
 
 STRUCTURE_KINDS = frozenset({"command"})
-_NAMED_COMMAND = re.compile(r'The command "(?P<command>.+)" (?:failed and )?exited with')
+_NAMED_COMMAND = lazy_compile(r'The command "(?P<command>.+)" (?:failed and )?exited with')
 _SUMMARY_KINDS = frozenset({"summary", "exit"})
 _STRENGTH_SCORE = {Strength.CLEAR: 100, Strength.PARTIAL: 60, Strength.WEAK: 20}
 _INSIDE_FAILING_COMMAND = 40

@@ -7,10 +7,10 @@ raw input and never do I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.scan import Hit, Rule
@@ -39,24 +39,24 @@ def rule(
     structural: bool = False,
 ) -> Rule:
     """Build a rule; ``line`` is compiled with stdlib ``re`` and matched on clean text."""
-    compiled = re.compile(line, flags) if line is not None else None
+    compiled = lazy_compile(line, flags) if line is not None else None
     return Rule(rule_id, trigger, compiled, before, after, noisy, structural)
 
 
 # Paths with a line number, as compilers, linters and stack traces print them.
-_PATH_AND_LINE = re.compile(
+_PATH_AND_LINE = lazy_compile(
     r"(?<![\w.\-~@+/\\])(?P<path>(?:[A-Za-z]:)?[\w.\-~@+/\\]*[\w\-]\.[A-Za-z][\w]{0,9})"
     r"[:(](?P<line>\d+)(?:[:,]\d+)?\)?"
 )
 _LOCATION_PATTERNS = (
-    re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)'),  # Python traceback
-    re.compile(r"\((?P<path>[\w$.\-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"),  # JVM frame
+    lazy_compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)'),  # Python traceback
+    lazy_compile(r"\((?P<path>[\w$.\-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"),  # JVM frame
     _PATH_AND_LINE,
 )
 # How every match of ``_PATH_AND_LINE`` ends (".ext:12"). That pattern may start at any
 # word, so searching for it costs several times more than looking for this tail first.
-_PATH_TAIL = re.compile(r"\.[A-Za-z]\w{0,9}[:(]\d")
-_NOT_SOURCE = re.compile(r"^(?:https?|ftp|file)$|^\d+(?:\.\d+)+$|\.(?:com|org|net|io)$")
+_PATH_TAIL = lazy_compile(r"\.[A-Za-z]\w{0,9}[:(]\d")
+_NOT_SOURCE = lazy_compile(r"^(?:https?|ftp|file)$|^\d+(?:\.\d+)+$|\.(?:com|org|net|io)$")
 
 
 def find_locations(text: str) -> list[Location]:
@@ -137,7 +137,7 @@ def merge_ranges(ranges: Sequence[LineRange]) -> tuple[LineRange, ...]:
     return tuple(merged)
 
 
-_NO_ARGUMENTS = re.compile(r"^[\w$]+\(\)\Z")  # anchored: linear whatever is searched
+_NO_ARGUMENTS = lazy_compile(r"^[\w$]+\(\)\Z")  # anchored: linear whatever is searched
 
 
 def method_name(name: str) -> str:

@@ -8,18 +8,18 @@ failure, or a configuration failure when the reason is authentication or permiss
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
 from sheriff.core.scan import Hit
 
-_DEPLOYING = re.compile(r"^=== Deploying to '(?P<target>[^']+)'")
-_ERROR = re.compile(r"^Error: (?P<reason>.+)$")
-_DONE = re.compile(r"^(?:✔\s+Deploy complete!|=== Deploying to )")
-_AUTH = re.compile(
+_DEPLOYING = lazy_compile(r"^=== Deploying to '(?P<target>[^']+)'")
+_ERROR = lazy_compile(r"^Error: (?P<reason>.+)$")
+_DONE = lazy_compile(r"^(?:✔\s+Deploy complete!|=== Deploying to )")
+_AUTH = lazy_compile(
     r"(?i)authenticat|credential|permission|forbidden|unauthori[sz]ed|\b40[13]\b|login|token"
 )
 _DEPLOY_LINES = 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, rule
@@ -17,36 +18,36 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_XUNIT = re.compile(r"^(?:\[xUnit\.net [\d:.]+\])?(?P<indent>\s*)(?P<test>\S.*?) \[FAIL\]\s*$")
-_VSTEST = re.compile(
+_XUNIT = lazy_compile(r"^(?:\[xUnit\.net [\d:.]+\])?(?P<indent>\s*)(?P<test>\S.*?) \[FAIL\]\s*$")
+_VSTEST = lazy_compile(
     r"^(?P<indent>\s*)(?:Failed|X) (?P<test>[\w`+<>]+(?:\.[\w`+<>]+)+(?:\(.*\))?)"
     r"(?: \[[^\]]*\])?$"
 )
-_NEXT_RESULT = re.compile(
+_NEXT_RESULT = lazy_compile(
     r"^\s*(?:(?:Failed|Passed|Skipped|X|√|✓) [\w`+<>]+\.|\d+\) |Failed!|Passed!|Total tests"
     r"|Results File|Test Run (?:Failed|Successful))"
 )
-_NUNIT = re.compile(
+_NUNIT = lazy_compile(
     r"^(?P<indent>\s*)\d+\) (?:(?P<outcome>Failed|Error|Invalid) : )?"
     r"(?P<test>[\w.`+<>]+(?:\(.*?\))?)(?: : (?P<msg>.*))?$"
 )
-_MSBUILD = re.compile(
+_MSBUILD = lazy_compile(
     r"(?:^|[\s>=])(?:(?P<path>[\w.~/\\][^\s():=>]*\.\w+)\((?P<line>\d+),\d+(?:,\d+,\d+)?\)"
     r"|[\w.\-]+(?: +[\w.\-]+){0,7})"  # "MSBUILD", "CSC": a few words, not any run of them
     r"\s*: (?:fatal )?error (?P<code>(?!TS\d)[A-Z]{2,}\d+): (?P<msg>.*)"
 )
-_SUMMARY = re.compile(
+_SUMMARY = lazy_compile(
     r"^(?:Failed!\s+- Failed:\s+\d+|Total tests: \d+\..*Failed: [1-9]|.*Total: \d+, Errors: \d+, "
     r"Failed: [1-9])"
 )
-_CAKE = re.compile(r"An error occur+ed while installing (?P<what>.+?)\.?$")
-_CAKE_TASK = re.compile(r"An error occurred when executing task '(?P<task>[^']+)'")
-_FRAME = re.compile(
+_CAKE = lazy_compile(r"An error occur+ed while installing (?P<what>.+?)\.?$")
+_CAKE_TASK = lazy_compile(r"An error occurred when executing task '(?P<task>[^']+)'")
+_FRAME = lazy_compile(
     r"(?:\bin (?P<path>\S+\.(?:cs|fs|vb)):line (?P<line>\d+)|(?<!\S)(?P<path2>\S+\.(?:cs|fs|vb))"
     r"\((?P<line2>\d+),\d+\): at )"
 )
-_ASSERTION = re.compile(r"Assert\.|Expected|But was|Shouldly|should be|AssertionException")
-_TIMEOUT = re.compile(r"(?i)timed? ?out|TimeoutException")
+_ASSERTION = lazy_compile(r"Assert\.|Expected|But was|Shouldly|should be|AssertionException")
+_TIMEOUT = lazy_compile(r"(?i)timed? ?out|TimeoutException")
 
 RULES = (
     rule("dotnet.xunit", r"\[FAIL\]", _XUNIT.pattern, before=3, after=60),

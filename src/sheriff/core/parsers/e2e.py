@@ -18,23 +18,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, merge_ranges, rule
 from sheriff.core.scan import Hit
 
-_HEADER = re.compile(
+_HEADER = lazy_compile(
     r"^\s*(?P<n>\d+)\) (?:\[(?P<project>[^\]]+)\] › )?"
     r"(?P<file>[^\s›]+?):(?P<line>\d+):(?P<col>\d+) › (?P<title>.*?[^\s─])\s*+(?:─++\s*+)*+$"
 )
-_END = re.compile(r"^\s*(?:\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |\d+ (?:failed|passed|flaky)\b)")
-_FRAME = re.compile(r"^\s*at (?:.*\()?(?P<path>[^\s()]+):(?P<line>\d+):\d+\)?\s*$")
-_TIMEOUT = re.compile(r"Timeout \d+ms exceeded|Test timeout of \d+ms exceeded|timed? ?out", re.I)
-_SELECTOR = re.compile(
+_END = lazy_compile(r"^\s*(?:\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |\d+ (?:failed|passed|flaky)\b)")
+_FRAME = lazy_compile(r"^\s*at (?:.*\()?(?P<path>[^\s()]+):(?P<line>\d+):\d+\)?\s*$")
+_TIMEOUT = lazy_compile(r"Timeout \d+ms exceeded|Test timeout of \d+ms exceeded|timed? ?out", re.I)
+_SELECTOR = lazy_compile(
     r"strict mode violation|resolved to \d+ elements|waiting for (?:locator|selector)"
     r"|element\(s\) not found|not found|No node found|Unable to find"
 )
-_NOT_INSTALLED = re.compile(
+_NOT_INSTALLED = lazy_compile(
     r"Executable doesn't exist|browserType\.launch: .*not found|npx playwright install"
 )
 _MAX_BLOCK = 120

@@ -10,17 +10,17 @@ around the match that proved the failure.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.model import Finding
 from sheriff.core.rules import Hit
 
 LEAD_CHARS = 80
 """How much of the line before the match a focused message shows."""
 ELLIPSIS = "\u2026"
-_RUN = re.compile(r"([^\w\s])\1{3,}+")
+_RUN = lazy_compile(r"([^\w\s])\1{3,}+")
 """A run of one punctuation character: progress dots, a rule of dashes."""
 
 

@@ -7,11 +7,11 @@ ended, which bounds the search for its cause.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import re2
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
@@ -116,8 +116,8 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
 
 # Travis prints a multi-line command whole: 'The command "docker run \' … then, lines
 # later, 'make test" exited with 1.' The exit line alone does not say which command.
-_COMMAND_OPENS = re.compile(r'^The command "(?P<first>.*)$')
-_COMMAND_ENDS = re.compile(r'" (?:failed and )?exited with \d+\.?$')
+_COMMAND_OPENS = lazy_compile(r'^The command "(?P<first>.*)$')
+_COMMAND_ENDS = lazy_compile(r'" (?:failed and )?exited with \d+\.?$')
 _COMMAND_LINES = 40
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers.base import follow, merge_ranges
@@ -36,10 +37,10 @@ GROUP_GAP = 4
 MODULE_GAP = 1
 MAX_BLOCK = 80
 
-_GO_FILE = re.compile(r"^\S+\.go$")
-_SHELL_NOISE = re.compile(r"^(?:[+$>] |shell: |env:|\s|##\[|\[command\])|^\s*$")
-_CONTINUATION = re.compile(r"^\s+\S")
-_DIFF_BODY = re.compile(r"^(?:[-+ @\\]|diff |\s*$)")
+_GO_FILE = lazy_compile(r"^\S+\.go$")
+_SHELL_NOISE = lazy_compile(r"^(?:[+$>] |shell: |env:|\s|##\[|\[command\])|^\s*$")
+_CONTINUATION = lazy_compile(r"^\s+\S")
+_DIFF_BODY = lazy_compile(r"^(?:[-+ @\\]|diff |\s*$)")
 
 
 def source_findings(view: LogView, sources: Sequence[Hit], modules: Sequence[Hit]) -> list[Finding]:

@@ -8,10 +8,10 @@ findings of their own, named after the test the dump shows running.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import merge_ranges
@@ -24,18 +24,18 @@ DUMP_LIMIT = 400
 SECTION_LINES = 16
 UNFINISHED_LOOKBACK = 300
 
-_GOROUTINE = re.compile(r"^goroutine \d+ \[")
-_DUMP_END = re.compile(
+_GOROUTINE = lazy_compile(r"^goroutine \d+ \[")
+_DUMP_END = lazy_compile(
     r"^(?:FAIL\s|FAIL$|ok\s|PASS$|exit status \d+|=== |--- |\[?\d{4}[-/]\d\d[-/]\d\d"
     r"|={10,})"
 )
-_RUNNING_TEST = re.compile(r"^\s+(?P<name>(?:Test|Example|Benchmark|Fuzz)\S*) \(")
-_TEST_FRAME = re.compile(r"\.(?P<name>(?:Test|Benchmark|Fuzz)[A-Z0-9_]\w*|Test)\(")
-_TEST_CONTEXT = re.compile(r"\btesting\.|_test\.go:")
-_RUN = re.compile(r"^=== RUN\s+(?P<name>\S+)")
-_RESULT = re.compile(r"^\s*--- (?:PASS|FAIL|SKIP): (?P<name>\S+)")
-_RACE_END = re.compile(r"^={10,}\s*$")
-_RACE_IN_TEST = re.compile(r"race detected during execution of test")
+_RUNNING_TEST = lazy_compile(r"^\s+(?P<name>(?:Test|Example|Benchmark|Fuzz)\S*) \(")
+_TEST_FRAME = lazy_compile(r"\.(?P<name>(?:Test|Benchmark|Fuzz)[A-Z0-9_]\w*|Test)\(")
+_TEST_CONTEXT = lazy_compile(r"\btesting\.|_test\.go:")
+_RUN = lazy_compile(r"^=== RUN\s+(?P<name>\S+)")
+_RESULT = lazy_compile(r"^\s*--- (?:PASS|FAIL|SKIP): (?P<name>\S+)")
+_RACE_END = lazy_compile(r"^={10,}\s*$")
+_RACE_IN_TEST = lazy_compile(r"race detected during execution of test")
 
 
 def merge_crashes(

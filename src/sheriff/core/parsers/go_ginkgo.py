@@ -9,9 +9,9 @@ them; the ``--- FAIL: TestSuite`` line of the go test wrapper says nothing more.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, follow
@@ -35,14 +35,14 @@ SUMMARY_LINE = (
     r"^\s*\[(?P<verdict>Fail|Panic!|Timeout\.\.\.|FAIL|PANICKED|TIMEDOUT)\] (?P<name>.*\S)"
 )
 
-_END = re.compile(r"^-{10,}\s*$")
-_LOCATION_ONLY = re.compile(r"^\s*\S+:\d+\s*$")
-_FAILED_NODE = re.compile(
+_END = lazy_compile(r"^-{10,}\s*$")
+_LOCATION_ONLY = lazy_compile(r"^\s*\S+:\d+\s*$")
+_FAILED_NODE = lazy_compile(
     r"^(?P<text>.*\S) \[(?P<node>It|BeforeEach|JustBeforeEach|AfterEach|JustAfterEach"
     r"|BeforeSuite|AfterSuite|Measurement|DeferCleanup|BeforeAll|AfterAll)\]$"
 )
-_V2_PREFIX = re.compile(r"^\[(?:FAILED|PANICKED|TIMEDOUT|INTERRUPTED)\]\s*")
-_IN_AT = re.compile(r"^In \[\w+\] at: (?P<loc>\S+:\d+)")
+_V2_PREFIX = lazy_compile(r"^\[(?:FAILED|PANICKED|TIMEDOUT|INTERRUPTED)\]\s*")
+_IN_AT = lazy_compile(r"^In \[\w+\] at: (?P<loc>\S+:\d+)")
 
 
 def ginkgo_findings(

@@ -8,11 +8,11 @@ dropped: the leaf says what broke.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import follow, merge_ranges
@@ -39,14 +39,14 @@ SUMMARY_LINE = (
     r"|^FAIL (?P<tpkg>\S+?)\.(?P<tname>(?:Test|Example|Benchmark|Fuzz)\S*) \("
 )
 
-_MARK = re.compile(r"^\s*=== (?:RUN|CONT|NAME|PAUSE)\s+(?P<name>\S+)\s*$")
-_STATUS = re.compile(r"^\s*--- (?:PASS|FAIL|SKIP): ")
-_BARRIER = re.compile(
+_MARK = lazy_compile(r"^\s*=== (?:RUN|CONT|NAME|PAUSE)\s+(?P<name>\S+)\s*$")
+_STATUS = lazy_compile(r"^\s*--- (?:PASS|FAIL|SKIP): ")
+_BARRIER = lazy_compile(
     r"^(?:=== (?:FAIL|SKIP|Failed|Skipped|Errors)\b|FAIL\s|ok\s|PASS$|FAIL$|DONE \d|panic: )"
 )
-_EXIT = re.compile(r"^exit status \d+$")
-_GOCHECK_END = re.compile(r"^(?:-{20,}|OOPS: |OK: |(?:FAIL|PASS|PANIC|SKIP|MISS): )")
-_GOCHECK_LOCATION_ONLY = re.compile(r"^\S+\.go:\d+:\s*$")
+_EXIT = lazy_compile(r"^exit status \d+$")
+_GOCHECK_END = lazy_compile(r"^(?:-{20,}|OOPS: |OK: |(?:FAIL|PASS|PANIC|SKIP|MISS): )")
+_GOCHECK_LOCATION_ONLY = lazy_compile(r"^\S+\.go:\d+:\s*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType
 from sheriff.core.parsers.go_output import NETWORK_ERROR
@@ -26,9 +27,11 @@ MODULE_LINE = (
     r"|is not in (?:GOROOT|std)|requires go >= |^go: module \S+: git "
     r"|cannot find package \"|unrecognized import path"
 )
-PKG_HEADER = re.compile(r"^# \S+")
-_BUILD_FAILED = re.compile(r"^FAIL\s+\S+\s+\[(?:build|setup) failed\]")
-_LINTER_SUFFIX = re.compile(r"\((?P<linter>[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[A-Z]{1,3}\d{3,4})\)\s*$")
+PKG_HEADER = lazy_compile(r"^# \S+")
+_BUILD_FAILED = lazy_compile(r"^FAIL\s+\S+\s+\[(?:build|setup) failed\]")
+_LINTER_SUFFIX = lazy_compile(
+    r"\((?P<linter>[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[A-Z]{1,3}\d{3,4})\)\s*$"
+)
 # golangci-lint linter names, as printed in "(name)" at the end of a message.
 # fmt: off
 _LINTERS = frozenset((
@@ -53,7 +56,7 @@ _LINTERS = frozenset((
     "usetesting", "varnamelen", "wastedassign", "whitespace", "wrapcheck", "wsl", "zerologlint",
 ))
 # fmt: on
-_COMMAND = re.compile(
+_COMMAND = lazy_compile(
     r"(?:^|[\s/$>+])(?P<tool>golangci-lint|golint|revive|staticcheck|go vet|errcheck"
     r"|ineffassign|gosec|go build|go test|go install|go run|go generate)\b"
 )
@@ -67,7 +70,7 @@ _LINT_TOOLS = {
     "gosec",
     "go vet",
 }
-_VET_MESSAGE = re.compile(
+_VET_MESSAGE = lazy_compile(
     r"passes lock by value|copies lock|format %\S* (?:reads arg|has arg)|possible misuse of"
     r"|unreachable code|self-assignment of|result of \S+ call not used|struct field tag"
     r"|composite literal uses unkeyed fields|call has arguments but no formatting directives"
@@ -75,13 +78,13 @@ _VET_MESSAGE = re.compile(
     r"|misuse of unbuffered os\.Signal|using \S+ before checking for errors"
     r"|comparison of function|call has possible Printf formatting directive"
 )
-_LINT_MESSAGE = re.compile(
+_LINT_MESSAGE = lazy_compile(
     r"should have (?:a package )?comment|comment on exported|should be of the form"
     r"|error strings should not|should not use dot imports|should replace .* with"
     r"|receiver name should|don't use (?:underscores|ALL_CAPS)|should omit (?:type|2nd value)"
     r"|drop this else|is not `?(?:gofmt|goimports)`?-ed"
 )
-_COMPILE_MESSAGE = re.compile(
+_COMPILE_MESSAGE = lazy_compile(
     r"undefined: |declared and not used|declared but not used|imported and not used"
     r"|cannot use |syntax error|redeclared|not enough arguments|too many arguments"
     r"|has no field or method|missing return|invalid operation|cannot assign|undeclared name"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import re2
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, follow
@@ -42,7 +43,6 @@ def _signal(
     pattern: str,
     strength: Strength = Strength.CLEAR,
 ) -> _Signal:
-    re.compile(pattern)  # fail fast on a bad pattern, with stdlib's clearer message
     return _Signal(sub_type, failure_type, pattern, strength)
 
 
@@ -279,7 +279,7 @@ class _AnySignal:
         return _WHOLE_LINE.match(string) if _classify(string) is not None else None
 
 
-_WHOLE_LINE = re.compile(".*")
+_WHOLE_LINE = lazy_compile(".*")
 _RULES = (Rule("infra.signal", _TRIGGER, _AnySignal(), before=20, after=15),)
 
 

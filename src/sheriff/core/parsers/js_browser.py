@@ -12,18 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import follow, is_indented, rule
 from sheriff.core.parsers.js_errors import frames_in, js_error_kind, project_first
 from sheriff.core.scan import Hit
 
-_KARMA = re.compile(r"^(?P<browser>[A-Z]\w*(?: [A-Z]\w*)* [\d.]+ \([^)]*\)) (?P<title>.+?) FAILED$")
-_JASMINE_TITLE = re.compile(r"^\s*\d+\) (?P<title>.*?\S)\s*$")
-_QUNIT_TEST = re.compile(r"^\s*Test Failed: (?P<title>.*?\S)\s*$")
-_QUNIT_ASSERT = re.compile(r"^\s*Assertion Failed: (?P<message>.*)$")
-_E2E_MODULE = re.compile(r"^Acceptance\b")
-_ERROR_START = re.compile(r"^\s*(?:\w*Error\b|Error while|Uncaught\b)")
+_KARMA = lazy_compile(
+    r"^(?P<browser>[A-Z]\w*(?: [A-Z]\w*)* [\d.]+ \([^)]*\)) (?P<title>.+?) FAILED$"
+)
+_JASMINE_TITLE = lazy_compile(r"^\s*\d+\) (?P<title>.*?\S)\s*$")
+_QUNIT_TEST = lazy_compile(r"^\s*Test Failed: (?P<title>.*?\S)\s*$")
+_QUNIT_ASSERT = lazy_compile(r"^\s*Assertion Failed: (?P<message>.*)$")
+_E2E_MODULE = lazy_compile(r"^Acceptance\b")
+_ERROR_START = lazy_compile(r"^\s*(?:\w*Error\b|Error while|Uncaught\b)")
 _MAX_BLOCK = 60
 
 RULES = (

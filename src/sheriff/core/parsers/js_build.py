@@ -12,19 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.parsers.base import Parser, merge_ranges, rule
 from sheriff.core.parsers.js_commands import group_hits, recent_command
 from sheriff.core.scan import Hit
 
-_TS_LINE = re.compile(
+_TS_LINE = lazy_compile(
     r"^\s*(?:\[tsl\] ERROR in |ERROR in )?(?P<path>[^\s(:]+\.(?:[cm]?tsx?|vue|jsx?))"
     r"(?:\((?P<line>\d+),(?P<col>\d+)\)|:(?P<line2>\d+):(?P<col2>\d+)| \((?P<line3>\d+),\d+\))"
     r":?\s*(?:-\s*)?(?:error\s+)?(?P<message>(?:TS\d+: ?)?.+?)$"
 )
-_TS_CODE = re.compile(r"\bTS\d{4,5}\b|\(\d{4,5}\)\s*$")
-_TEST_COMMAND = re.compile(r"\btest|\bspec\b|jest|mocha|karma|ava\b")
+_TS_CODE = lazy_compile(r"\bTS\d{4,5}\b|\(\d{4,5}\)\s*$")
+_TEST_COMMAND = lazy_compile(r"\btest|\bspec\b|jest|mocha|karma|ava\b")
 
 RULES = (
     rule(

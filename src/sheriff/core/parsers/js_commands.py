@@ -8,9 +8,9 @@ ESLint or stylelint) are told apart by the command that ran them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.scan import Hit
 
@@ -24,10 +24,10 @@ _ECHO_PREFIXES = (
     "Executing: ",
     "Running: ",
 )
-_COMMAND = re.compile(
+_COMMAND = lazy_compile(
     r"^(?:\$ |\+ |> |Run |##\[group\]Run |\[command\]|Executing: |Running: )(?P<command>\S.*)$"
 )
-_NPM_BANNER = re.compile(r"^> \S+@\S+ \S+")
+_NPM_BANNER = lazy_compile(r"^> \S+@\S+ \S+")
 
 
 def recent_command(view: LogView, number: int, limit: int = 60) -> str | None:

@@ -5,26 +5,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import Location
 
-FRAME = re.compile(
+FRAME = lazy_compile(
     r"^\s*(?:at |❯ )(?:(?P<func>[^()]*?) \()?(?P<path>(?:file://)?[^\s()]+?)"
     r":(?P<line>\d+):(?P<col>\d+)\)?\s*$"
 )
-_BARE_FRAME = re.compile(r"^\s*at (?:\S.*|<\w+>)$")
+_BARE_FRAME = lazy_compile(r"^\s*at (?:\S.*|<\w+>)$")
 # Library paths: anywhere in the path, or at its start. Two patterns, not one: an
 # alternation mixing ``^`` with plain words is tried at every position of the path.
-_LIBRARY_ANYWHERE = re.compile(r"node_modules|<anonymous>|/jest-circus/|/vitest/|\(<")
-_LIBRARY_START = re.compile(
+_LIBRARY_ANYWHERE = lazy_compile(r"node_modules|<anonymous>|/jest-circus/|/vitest/|\(<")
+_LIBRARY_START = lazy_compile(
     r"node:|internal/|(?:module|events|timers|bootstrap_node|_stream_\w+)\.js$|native$"
 )
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("import_error", re.compile(r"Cannot find module|ERR_MODULE_NOT_FOUND|Cannot resolve module")),
-    ("syntax", re.compile(r"\bSyntaxError\b|Unexpected token")),
+    (
+        "import_error",
+        lazy_compile(r"Cannot find module|ERR_MODULE_NOT_FOUND|Cannot resolve module"),
+    ),
+    ("syntax", lazy_compile(r"\bSyntaxError\b|Unexpected token")),
     (
         "timeout",
-        re.compile(
+        lazy_compile(
             r"Timeout of \d+ms exceeded|Exceeded timeout|timed? ?out|Timeout \d+ms exceeded"
             r"|TimeoutError|Timed out retrying",
             re.I,
@@ -32,11 +36,11 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "network",
-        re.compile(r"ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up"),
+        lazy_compile(r"ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up"),
     ),
     (
         "assertion",
-        re.compile(
+        lazy_compile(
             r"AssertionError|\bexpect(?:ed)?\b|to (?:be|equal|have|contain|match)\b|toBe|toEqual"
             r"|should\b|Assertion|baseline|differ|mismatch",
             re.I,

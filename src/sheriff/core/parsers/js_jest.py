@@ -8,26 +8,26 @@ frames. ``Tests: 3 failed`` / ``Tests  3 failed | 4 passed`` summaries repeat th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import merge_ranges, rule
 from sheriff.core.parsers.js_errors import frames_in, js_error_kind, project_first
 from sheriff.core.scan import Hit
 
-_JEST_HEADER = re.compile(r"^\s*● (?P<title>.*?\S)\s*$")
-_VITEST_HEADER = re.compile(r"^\s*FAIL\s++(?P<file>\S+) > (?P<title>.*?\S)\s*$")
-_JEST_END = re.compile(
+_JEST_HEADER = lazy_compile(r"^\s*● (?P<title>.*?\S)\s*$")
+_VITEST_HEADER = lazy_compile(r"^\s*FAIL\s++(?P<file>\S+) > (?P<title>.*?\S)\s*$")
+_JEST_END = lazy_compile(
     r"^\s*●|^(?:PASS|FAIL) |^Test Suites:|^Tests:|^Summary of all failing|^\s*⎯{3,}"
     r"|^\s*FAIL\s+\S+ > "
 )
-_FAIL_FILE = re.compile(r"^\s*FAIL\s+(?P<file>\S+\.\w+)(?:\s+\(.*\))?\s*$")
-_CODE_FRAME = re.compile(r"^\s*(?:>\s*)?(?:\d+\s*)?\|")
+_FAIL_FILE = lazy_compile(r"^\s*FAIL\s+(?P<file>\S+\.\w+)(?:\s+\(.*\))?\s*$")
+_CODE_FRAME = lazy_compile(r"^\s*(?:>\s*)?(?:\d+\s*)?\|")
 _SUITE_FAILED = "Test suite failed to run"
 _MAX_BLOCK = 150
-_TS_ERROR = re.compile(r"\berror TS\d+|\bTS\d{4}:")
+_TS_ERROR = lazy_compile(r"\berror TS\d+|\bTS\d{4}:")
 
 RULES = (
     rule(

@@ -13,16 +13,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, merge_ranges, rule
 from sheriff.core.parsers.js_errors import frames_in, is_frame, js_error_kind, project_first
 from sheriff.core.scan import Hit
 
-_FAILING = re.compile(r"^\s*(?P<count>\d+) failing\b")
-_ITEM = re.compile(r"^\s*(?P<n>\d+)\)(?: (?P<rest>(?:.*?\S)?))?\s*$")
-_TAPE_YAML_END = re.compile(r"^\s*\.\.\.\s*$")
-_SELECTOR = re.compile(
+_FAILING = lazy_compile(r"^\s*(?P<count>\d+) failing\b")
+_ITEM = lazy_compile(r"^\s*(?P<n>\d+)\)(?: (?P<rest>(?:.*?\S)?))?\s*$")
+_TAPE_YAML_END = lazy_compile(r"^\s*\.\.\.\s*$")
+_SELECTOR = lazy_compile(
     r"never found it|Expected to find element|strict mode violation|resolved to \d+ elements"
     r"|not found|Unable to find|No element|element is detached",
     re.I,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import rule
@@ -25,17 +26,19 @@ from sheriff.core.parsers.js_errors import (
 from sheriff.core.parsers.misc_family import block_end
 from sheriff.core.scan import Hit
 
-_ERROR_LINE = re.compile(
+_ERROR_LINE = lazy_compile(
     r"^\s*(?:Uncaught )?(?P<name>(?:[A-Z]\w*)?Error(?: \[\w+\])?): (?P<msg>.*)$"
 )
-_WRAPPER = re.compile(r"exited with (?:error )?code|Command failed|failed with exit code|non-zero")
-_TS_ERRORS = re.compile(r"\(\d+,\d+\): |error TS\d+|\(\d{4}\)$")
-_TEST_COMMAND = re.compile(r"\btest|\bspec\b|jest|mocha|karma|jasmine|\bava\b|tape|qunit|vitest")
-_BUILD_COMMAND = re.compile(
+_WRAPPER = lazy_compile(
+    r"exited with (?:error )?code|Command failed|failed with exit code|non-zero"
+)
+_TS_ERRORS = lazy_compile(r"\(\d+,\d+\): |error TS\d+|\(\d{4}\)$")
+_TEST_COMMAND = lazy_compile(r"\btest|\bspec\b|jest|mocha|karma|jasmine|\bava\b|tape|qunit|vitest")
+_BUILD_COMMAND = lazy_compile(
     r"\bbuild|compile|webpack|rollup|\bvite\b|gulp|grunt|\bmake\b|babel|esbuild|\bdist\b"
 )
-_OWNED_ELSEWHERE = re.compile(r"CssSyntaxError|TSError|Unable to compile TypeScript")
-_CARET = re.compile(r"^\s*\^+\s*$")
+_OWNED_ELSEWHERE = lazy_compile(r"CssSyntaxError|TSError|Unable to compile TypeScript")
+_CARET = lazy_compile(r"^\s*\^+\s*$")
 _SEARCH_DOWN = 150
 
 RULES = (

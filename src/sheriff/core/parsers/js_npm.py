@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers.base import Parser, rule
@@ -20,34 +21,34 @@ from sheriff.core.parsers.js_commands import group_hits
 from sheriff.core.parsers.js_scripts import script_failure
 from sheriff.core.scan import Hit
 
-_NEW_BLOCK = re.compile(r"^npm (?:ERR!|error) code ")
-_NPM_PREFIX = re.compile(r"^npm (?:ERR!|error) ?")
-_NETWORK_CODES = re.compile(
+_NEW_BLOCK = lazy_compile(r"^npm (?:ERR!|error) code ")
+_NPM_PREFIX = lazy_compile(r"^npm (?:ERR!|error) ?")
+_NETWORK_CODES = lazy_compile(
     r"\b(?:ENOTFOUND|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ESOCKETTIMEDOUT"
     r"|ERR_SOCKET_TIMEOUT|EHOSTUNREACH|ENETUNREACH)\b|socket hang up|network timeout"
 )
-_SCRIPT_FAILED = re.compile(
+_SCRIPT_FAILED = lazy_compile(
     r"code ELIFECYCLE|Test failed\.|Lifecycle script `?[\w:.-]+`? failed|^code [1-9]\d*$"
     r"|Failed at the \S+ \S+ script"
 )
 _DEPENDENCY = (
     (
-        re.compile(
+        lazy_compile(
             r"\bE404\b|404 Not Found|is not in the npm registry|\bETARGET\b|No matching version"
             r"|notarget|\bENOVERSIONS\b|Couldn't find package|ERR_PNPM_FETCH_404"
             r"|ERR_PNPM_NO_MATCHING_VERSION|YN0035"
         ),
         "missing",
     ),
-    (re.compile(r"\bERESOLVE\b|peer dep|conflicting|ERR_PNPM_PEER_DEP"), "conflict"),
+    (lazy_compile(r"\bERESOLVE\b|peer dep|conflicting|ERR_PNPM_PEER_DEP"), "conflict"),
     (
-        re.compile(
+        lazy_compile(
             r"EINTEGRITY|shasum check failed|integrity checksum failed|sha\d+-\S+ integrity"
         ),
         "checksum",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"can only install packages when your package\.json and package-lock"
             r"|lockfile needs to be updated|frozen-lockfile|OUTDATED_LOCKFILE|YN0028"
             r"|lockfile would have been modified"
@@ -57,29 +58,29 @@ _DEPENDENCY = (
 )
 
 _OTHER_ERRORS: tuple[tuple[re.Pattern[str], FailureType, str], ...] = (
-    (re.compile(r"\bENOSPC\b|no space left", re.I), FailureType.INFRASTRUCTURE, "disk_full"),
+    (lazy_compile(r"\bENOSPC\b|no space left", re.I), FailureType.INFRASTRUCTURE, "disk_full"),
     (
-        re.compile(r"\b(?:EACCES|EPERM|E401|E403)\b|Unable to authenticate"),
+        lazy_compile(r"\b(?:EACCES|EPERM|E401|E403)\b|Unable to authenticate"),
         FailureType.CONFIG,
         "permission",
     ),
     (
-        re.compile(r"\bE429\b|429 Too Many Requests"),
+        lazy_compile(r"\bE429\b|429 Too Many Requests"),
         FailureType.INFRASTRUCTURE,
         "rate_limit",
     ),
     (
-        re.compile(r"\bE5\d\d\b|503 Service Unavailable"),
+        lazy_compile(r"\bE5\d\d\b|503 Service Unavailable"),
         FailureType.INFRASTRUCTURE,
         "service_unavailable",
     ),
     (
-        re.compile(r"ENOENT.*package\.json|Could not read package\.json|Missing script"),
+        lazy_compile(r"ENOENT.*package\.json|Could not read package\.json|Missing script"),
         FailureType.CONFIG,
         "ci_script",
     ),
     (
-        re.compile(r"^code E[A-Z0-9]+$|An unexpected error occurred|ERR_PNPM_", re.M),
+        lazy_compile(r"^code E[A-Z0-9]+$|An unexpected error occurred|ERR_PNPM_", re.M),
         FailureType.DEPENDENCY,
         "",
     ),

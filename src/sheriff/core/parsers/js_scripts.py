@@ -10,54 +10,57 @@ from __future__ import annotations
 
 import re
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength
 from sheriff.core.parsers.js_commands import recent_command
 from sheriff.core.scan import Hit
 
-_NPM6_SCRIPT = re.compile(r"^npm ERR! \S+@\S+ (?P<script>[\w:.\-]+): `(?P<command>.+)`\s*$")
-_NPM7_COMMAND = re.compile(r"^npm error command (?:sh -c |cmd /d /s /c )?(?P<command>.+)$")
-_NPM_FAILED_AT = re.compile(r"Failed at the \S+ (?P<script>[\w:.\-]+) script")
-_NOISE = re.compile(
+_NPM6_SCRIPT = lazy_compile(r"^npm ERR! \S+@\S+ (?P<script>[\w:.\-]+): `(?P<command>.+)`\s*$")
+_NPM7_COMMAND = lazy_compile(r"^npm error command (?:sh -c |cmd /d /s /c )?(?P<command>.+)$")
+_NPM_FAILED_AT = lazy_compile(r"Failed at the \S+ (?P<script>[\w:.\-]+) script")
+_NOISE = lazy_compile(
     r"^(?:npm (?:ERR!|error|WARN|warn)|info |warning |yarn run v|\$ |> |Done in "
     r"|error Command failed|\(node:\d+\)|ELIFECYCLE|Time:|\s*$)"
 )
-_ERROR_LIKE = re.compile(
+_ERROR_LIKE = lazy_compile(
     r"✖|✗|×|\berror\b|\bERROR\b|\bfailed\b|\bFAIL(?:ED)?\b|\bnot ok\b|\[[45]\d\d\]|\bbroken\b"
     r"|\bwould reformat\b|\bwarn\b",
     re.I,
 )
 _TOOLS: tuple[tuple[re.Pattern[str], FailureType, str], ...] = (
-    (re.compile(r"stylelint"), FailureType.LINT, "stylelint"),
-    (re.compile(r"\beslint\b"), FailureType.LINT, "eslint"),
-    (re.compile(r"\btslint\b"), FailureType.LINT, "tslint"),
-    (re.compile(r"markdownlint"), FailureType.LINT, "markdownlint"),
-    (re.compile(r"\bprettier\b"), FailureType.LINT, "prettier"),
+    (lazy_compile(r"stylelint"), FailureType.LINT, "stylelint"),
+    (lazy_compile(r"\beslint\b"), FailureType.LINT, "eslint"),
+    (lazy_compile(r"\btslint\b"), FailureType.LINT, "tslint"),
+    (lazy_compile(r"markdownlint"), FailureType.LINT, "markdownlint"),
+    (lazy_compile(r"\bprettier\b"), FailureType.LINT, "prettier"),
     (
-        re.compile(r"linkinator|link-?check|broken-link|htmlproofer|lychee"),
+        lazy_compile(r"linkinator|link-?check|broken-link|htmlproofer|lychee"),
         FailureType.LINT,
         "link_check",
     ),
-    (re.compile(r"\bfusv\b|find-unused-sass"), FailureType.LINT, "unused_variables"),
-    (re.compile(r"eclint|editorconfig|lintspaces"), FailureType.LINT, "editorconfig"),
+    (lazy_compile(r"\bfusv\b|find-unused-sass"), FailureType.LINT, "unused_variables"),
+    (lazy_compile(r"eclint|editorconfig|lintspaces"), FailureType.LINT, "editorconfig"),
     (
-        re.compile(r"\bxo\b|\bstandard\b|jshint|jscs|htmlhint|remark|textlint|\blint\b"),
+        lazy_compile(r"\bxo\b|\bstandard\b|jshint|jscs|htmlhint|remark|textlint|\blint\b"),
         FailureType.LINT,
         "lint",
     ),
-    (re.compile(r"\btsc\b|vue-tsc|type-?check|\bflow\b"), FailureType.TYPE_CHECK, "tsc"),
+    (lazy_compile(r"\btsc\b|vue-tsc|type-?check|\bflow\b"), FailureType.TYPE_CHECK, "tsc"),
     (
-        re.compile(r"cypress|playwright|protractor|nightwatch|testcafe|\bwdio\b|\be2e\b"),
+        lazy_compile(r"cypress|playwright|protractor|nightwatch|testcafe|\bwdio\b|\be2e\b"),
         FailureType.E2E,
         "e2e",
     ),
     (
-        re.compile(r"jest|mocha|karma|\bava\b|\btape\b|jasmine|qunit|vitest|\bnyc\b|\bc8\b|\btest"),
+        lazy_compile(
+            r"jest|mocha|karma|\bava\b|\btape\b|jasmine|qunit|vitest|\bnyc\b|\bc8\b|\btest"
+        ),
         FailureType.TEST,
         "unit_test",
     ),
     (
-        re.compile(r"webpack|rollup|\bvite\b|parcel|babel|esbuild|tsup|\bbuild\b|gulp|grunt"),
+        lazy_compile(r"webpack|rollup|\bvite\b|parcel|babel|esbuild|tsup|\bbuild\b|gulp|grunt"),
         FailureType.BUILD,
         "build_script",
     ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.parsers.base import Parser, merge_ranges, rule
@@ -19,17 +20,17 @@ from sheriff.core.parsers.js_commands import group_hits, recent_command
 from sheriff.core.scan import Hit
 
 _ANSI = r"(?:\x1b\[[0-9;]*m)*"
-_DIAGNOSTIC = re.compile(
+_DIAGNOSTIC = lazy_compile(
     r"^\s*(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning|✖|⚠|×)\s++(?P<message>.*?\S)"
     r"(?:\s{2,}(?P<rule>[@\w][\w@/.-]*))?\s*$"
 )
-_OLD_STYLELINT = re.compile(
+_OLD_STYLELINT = lazy_compile(
     r"^\s*(?P<line>\d+):(?P<col>\d+)\t(?P<message>.+?)(?: \((?P<rule>[\w/-]+)\))?$"
 )
-_LONE_TOKEN = re.compile(r"^\s*(?P<path>[^\s:]+)\s*$")
-_TRAILING_WORD = re.compile(r"[\w.]*")
-_PRETTIER_ERROR = re.compile(r"^\S+\.\w+: \w*Error: |^No (?:files|parser) ")
-_STYLE_COMMAND = re.compile(r"stylelint|lint:css|css-?lint|\bscss\b|\bcss\b")
+_LONE_TOKEN = lazy_compile(r"^\s*(?P<path>[^\s:]+)\s*$")
+_TRAILING_WORD = lazy_compile(r"[\w.]*")
+_PRETTIER_ERROR = lazy_compile(r"^\S+\.\w+: \w*Error: |^No (?:files|parser) ")
+_STYLE_COMMAND = lazy_compile(r"stylelint|lint:css|css-?lint|\bscss\b|\bcss\b")
 
 _DIAGNOSTIC_TRIGGER = (
     rf"\d+{_ANSI}:{_ANSI}\d+{_ANSI}(?:\t|(?:\s|\x1b\[[0-9;]*m)+(?:error|warning|✖|⚠))"

@@ -16,17 +16,18 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, TestIdentity
 from sheriff.core.parsers.base import Parser, find_locations, method_name, rule
 from sheriff.core.parsers.jvm_frames import exception_sub_type, trace_locations
 from sheriff.core.scan import Hit
 
-_OUTCOME = re.compile(r"<(?P<tag>failure|error|ErrorInfo)(?=[\s>/])")
-_TEST_OPEN = re.compile(
+_OUTCOME = lazy_compile(r"<(?P<tag>failure|error|ErrorInfo)(?=[\s>/])")
+_TEST_OPEN = lazy_compile(
     r"<(?P<tag>testcase|test|test-case|UnitTestResult|testsuite|test-suite)(?=[\s>/])"
 )
-_XML_START = re.compile(r"^\ufeff?\s*<(?:\?xml|testsuites?[\s>]|assemblies|test-run|TestRun)")
+_XML_START = lazy_compile(r"^\ufeff?\s*<(?:\?xml|testsuites?[\s>]|assemblies|test-run|TestRun)")
 _LOOKBACK = 200
 _LOOKAHEAD = 200
 

@@ -6,10 +6,10 @@ them into the ``jvm`` parser and adds uncaught Java exceptions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength
 from sheriff.core.parsers import jvm_gradle, jvm_junit, jvm_maven, jvm_sbt
@@ -18,7 +18,7 @@ from sheriff.core.parsers.jvm_frames import TRACE_LINE, trace_locations
 from sheriff.core.parsers.misc_family import Family, block_end, capped, combine
 from sheriff.core.scan import Hit
 
-_UNCAUGHT = re.compile(
+_UNCAUGHT = lazy_compile(
     r"Exception in thread \"(?P<thread>[^\"]+)\" (?P<exception>[\w$.]+)(?::\s*(?P<msg>.*))?"
 )
 

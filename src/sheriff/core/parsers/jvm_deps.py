@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding
 from sheriff.core.parsers.base import rule
@@ -25,7 +26,7 @@ _RESOLUTION = (
     r"|UNRESOLVED DEPENDENCIES|Error downloading [\w.\-]+:[\w.\-]+:"
     r"|sbt\.(?:librarymanagement\.)?ResolveException"
 )
-_RELATED = re.compile(
+_RELATED = lazy_compile(
     r"typo in :dependencies|behind a proxy|Could not (?:find|transfer|resolve)|Required by"
     r"|^\s*+(?:\[(?:warn|error)\]\s++)?(?:::|>|not found:)"
     r"|^\s+\S+:\S+|^\s*\[(?:warn|error)\]\s{2,}\S+:\S+"

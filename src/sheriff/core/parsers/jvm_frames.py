@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-import re
-
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import Location
 from sheriff.core.parsers.misc_family import line_at
 
-FRAME = re.compile(
+FRAME = lazy_compile(
     r"^\s*(?:\[info\]\s+)?(?:at\s+)?(?P<cls>[\w$]+(?:[./][\w$]+)*)\.(?P<method>[\w$<>\-]+)"
     r"\s?\((?P<file>[\w$.\-]+\.(?:java|kt|kts|scala|groovy|clj)):(?P<line>\d+)\)"
 )
 # Lines that continue a stack trace rather than start a new block.
-TRACE_LINE = re.compile(
+TRACE_LINE = lazy_compile(
     r"^\s*(?:\[info\]\s+)?(?:at |\.\.\. ?\d+ (?:more|common frames omitted)|\.\.\.$"
     r"|Caused by:|Suppressed:|\[\.\.\.\]|[\w$]+(?:[./][\w$]+)+\.[\w$<>\-]+\(.*\)$)"
 )
-_LIBRARY = re.compile(
+_LIBRARY = lazy_compile(
     r"^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|org\.junit|junit|org\.opentest4j"
     r"|org\.apache\.maven|org\.gradle|org\.scalatest|org\.specs2|org\.hamcrest|org\.assertj"
     r"|org\.mockito|org\.testng|org\.codehaus|com\.google\.inject|org\.eclipse\.sisu"
     r"|worker\.org\.gradle|org\.spockframework|groovy|org\.codehaus\.groovy)[./]"
 )
-_CONFLICT = re.compile(
+_CONFLICT = lazy_compile(
     r"NoSuchMethodError|NoClassDefFoundError|NoSuchFieldError|AbstractMethodError"
     r"|IncompatibleClassChangeError|LinkageError"
 )
-_TIMEOUT = re.compile(
+_TIMEOUT = lazy_compile(
     r"TimeoutException|TestTimedOutException|TimeoutError|timed out|[Tt]imeout of \d"
     r"|\btimeout\b(?! ?extension)"
 )
-_ASSERTION = re.compile(
+_ASSERTION = lazy_compile(
     r"Assertion(?:Failed)?Error|ComparisonFailure|AssertionFailure|MultipleFailuresError"
     r"|expected:? ?<|expected \S.* but (?:was|got)|did not equal|was not (?:equal|greater|less)"
     r"|Expecting|should (?:have|be|equal)|Assert\.\w+|expect\(received\)|\bassert(?:ion)?\b"
@@ -39,11 +38,11 @@ _ASSERTION = re.compile(
 )
 
 
-_ASSERTION_TYPE = re.compile(
+_ASSERTION_TYPE = lazy_compile(
     r"^\s*(?:[\w$]+[.\\])*(?:\w*Assert\w*|ComparisonFailure|ExpectationFailedException"
     r"|MultipleFailuresError)\b"
 )
-_EXCEPTION_TYPE = re.compile(r"^\s*(?:[\w$]+[.\\])*[A-Z]\w*(?:Error|Exception)\b")
+_EXCEPTION_TYPE = lazy_compile(r"^\s*(?:[\w$]+[.\\])*[A-Z]\w*(?:Error|Exception)\b")
 
 
 def exception_sub_type(text: str) -> str:

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import re
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength
 from sheriff.core.parsers.misc_family import capped, is_network_error, line_at
 from sheriff.core.scan import Hit
 
-_GOAL_END = re.compile(r"\[Help 1\] http")
+_GOAL_END = lazy_compile(r"\[Help 1\] http")
 
 # (pattern on the goal block, failure type, sub type, strength, kind), first match wins.
 _GOAL_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...] = (
     (
-        re.compile(r"No space left on device"),
+        lazy_compile(r"No space left on device"),
         FailureType.INFRASTRUCTURE,
         "disk_full",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"UnsupportedClassVersionError|class file has wrong version|compiled by a more "
             r"recent version|Unsupported class file major version"
         ),
@@ -31,21 +32,21 @@ _GOAL_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...]
         "error",
     ),
     (
-        re.compile(r"The forked VM terminated|VM crash or System\.exit|ExecutionException.*fork"),
+        lazy_compile(r"The forked VM terminated|VM crash or System\.exit|ExecutionException.*fork"),
         FailureType.TEST,
         "crash",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(r"There (?:are|were) test failures|There was a timeout|test failures"),
+        lazy_compile(r"There (?:are|were) test failures|There was a timeout|test failures"),
         FailureType.TEST,
         "surefire",
         Strength.PARTIAL,
         "summary",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"Unable to create Root Module|Failed during checkstyle configuration"
             r"|cannot initialize module|Unable to process suppressions"
         ),
@@ -54,30 +55,30 @@ _GOAL_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...]
         Strength.CLEAR,
         "error",
     ),
-    (re.compile(r"(?i)checkstyle"), FailureType.LINT, "checkstyle", Strength.CLEAR, "error"),
+    (lazy_compile(r"(?i)checkstyle"), FailureType.LINT, "checkstyle", Strength.CLEAR, "error"),
     (
-        re.compile(r"PMD (?:Failure|violation)|pmd"),
+        lazy_compile(r"PMD (?:Failure|violation)|pmd"),
         FailureType.LINT,
         "pmd",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(r"(?i)spotbugs|findbugs|BugInstance"),
+        lazy_compile(r"(?i)spotbugs|findbugs|BugInstance"),
         FailureType.LINT,
         "spotbugs",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(r"(?i)spotless|format violations|fmt-maven-plugin|not formatted"),
+        lazy_compile(r"(?i)spotless|format violations|fmt-maven-plugin|not formatted"),
         FailureType.LINT,
         "format",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"(?i)license header|missing header|license-maven-plugin|apache-rat|Too many "
             r"files with unapproved license"
         ),
@@ -87,7 +88,7 @@ _GOAL_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...]
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"Could not resolve dependencies|Could not find artifact|Could not transfer artifact"
             r"|Failed to collect dependencies|Non-resolvable parent POM|Failed to read artifact"
             r"|or one of its dependencies could not be resolved|DependencyResolutionException"
@@ -99,21 +100,21 @@ _GOAL_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...]
         "error",
     ),
     (
-        re.compile(r"Compilation failure|CompilationFailureException"),
+        lazy_compile(r"Compilation failure|CompilationFailureException"),
         FailureType.BUILD,
         "compile",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(r"(?i)enforcer|Rule \d+: \S+ failed"),
+        lazy_compile(r"(?i)enforcer|Rule \d+: \S+ failed"),
         FailureType.CONFIG,
         "enforcer",
         Strength.CLEAR,
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"Unknown lifecycle phase|Unknown packaging|requires a project to execute|No goals "
             r"have been specified|Could not find the selected project|Non-parseable POM"
             r"|Malformed POM|The project .* has \d+ errors?|Invalid task"
@@ -123,7 +124,7 @@ _GOAL_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...]
         Strength.CLEAR,
         "error",
     ),
-    (re.compile(r"(?i)javadoc"), FailureType.BUILD, "javadoc", Strength.CLEAR, "error"),
+    (lazy_compile(r"(?i)javadoc"), FailureType.BUILD, "javadoc", Strength.CLEAR, "error"),
 )
 
 

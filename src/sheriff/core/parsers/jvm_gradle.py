@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, method_name, rule
@@ -24,25 +25,25 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_TEST = re.compile(
+_TEST = lazy_compile(
     r"^(?:[^\t]*\t[^\t]*\t\S+ )?(?P<suite>(?:[a-z_$][\w$]*\.)*[A-Z_$][\w$]*(?: > [^>]+?)*?)"
     r" > (?P<name>[^>]+?) FAILED$"
 )
-_TASK = re.compile(r"^(?:> Task )?:(?P<task>[\w:\-]+) FAILED$")
-_WRONG = re.compile(r"^\* What went wrong:")
-_WRONG_END = re.compile(r"^\* (?:Try|Exception is|Get more help):|^BUILD FAILED")
+_TASK = lazy_compile(r"^(?:> Task )?:(?P<task>[\w:\-]+) FAILED$")
+_WRONG = lazy_compile(r"^\* What went wrong:")
+_WRONG_END = lazy_compile(r"^\* (?:Try|Exception is|Get more help):|^BUILD FAILED")
 
 # (pattern, failure type, sub type, strength, kind), first match wins.
 _WRONG_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...] = (
     (
-        re.compile(r"There were failing tests|test failures|Test(?:s)? failed"),
+        lazy_compile(r"There were failing tests|test failures|Test(?:s)? failed"),
         FailureType.TEST,
         "gradle",
         Strength.PARTIAL,
         "summary",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"Unsupported class file major version|class file has wrong version"
             r"|UnsupportedClassVersionError|compiled by a more recent version"
         ),
@@ -52,14 +53,14 @@ _WRONG_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...
         "error",
     ),
     (
-        re.compile(r"(?i)compilation (?:failed|error)|Compilation failed"),
+        lazy_compile(r"(?i)compilation (?:failed|error)|Compilation failed"),
         FailureType.BUILD,
         "compile",
         Strength.PARTIAL,
         "summary",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"Could not resolve all|Could not resolve [\w.\-]+:|Could not find [\w.\-]+:"
             r"[\w.\-]+|Could not download|Could not (?:GET|HEAD) '|Could not get resource"
         ),
@@ -69,7 +70,7 @@ _WRONG_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"Unable to create Root Module|cannot initialize module|Unable to parse "
             r"configuration stream"
         ),
@@ -79,7 +80,7 @@ _WRONG_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"(?i)checkstyle|spotless|ktlint|detekt|Lint found errors|pmd|spotbugs"
             r"|format violations"
         ),
@@ -89,7 +90,7 @@ _WRONG_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...
         "error",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"A problem occurred (?:evaluating|configuring)|Could not find method"
             r"|Plugin \[id: .*\] was not found|Could not get unknown property|Task '.*' "
             r"not found|does not contain a Gradle build|Could not determine java version"
@@ -101,7 +102,7 @@ _WRONG_KINDS: tuple[tuple[re.Pattern[str], FailureType, str, Strength, str], ...
         "error",
     ),
 )
-_LINT_TASK = re.compile(r"(?i)checkstyle|lint|spotless|detekt|ktlint|pmd|spotbugs|format")
+_LINT_TASK = lazy_compile(r"(?i)checkstyle|lint|spotless|detekt|ktlint|pmd|spotbugs|format")
 
 RULES = (
     rule("jvm.gradle.test", r"[\w$)\]] > .+ FAILED", _TEST.pattern, before=3, after=60),

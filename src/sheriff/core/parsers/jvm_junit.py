@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength, TestIdentity
 from sheriff.core.parsers.base import rule
@@ -19,24 +20,24 @@ from sheriff.core.scan import Hit
 
 _PREFIX = r"^(?:\[(?:ERROR|INFO|WARNING)\]\s+)?"
 # "testX(pkg.ClassTest)  Time elapsed: 0.01 sec  <<< FAILURE!" and the dotted newer form.
-_CASE = re.compile(
+_CASE = lazy_compile(
     _PREFIX + r"(?P<head>\S.*?)(?<!\s)\s+(?:-- )?Time elapsed:.*<<< (?P<status>FAILURE|ERROR)!"
 )
-_PAREN_FORM = re.compile(r"^(?P<method>.+)\((?P<cls>[\w$.]+)\)$")
-_DOTTED_FORM = re.compile(r"^(?P<cls>[\w$]+(?:\.[\w$]+)*)\.(?P<method>[\w$]+(?:[(\[].*)?)$")
-_CLASS_SUMMARY = re.compile(r"Tests run:.*<<< (?:FAILURE|ERROR)!(?:\s+-+\s+in\s+(?P<cls>\S+))?")
+_PAREN_FORM = lazy_compile(r"^(?P<method>.+)\((?P<cls>[\w$.]+)\)$")
+_DOTTED_FORM = lazy_compile(r"^(?P<cls>[\w$]+(?:\.[\w$]+)*)\.(?P<method>[\w$]+(?:[(\[].*)?)$")
+_CLASS_SUMMARY = lazy_compile(r"Tests run:.*<<< (?:FAILURE|ERROR)!(?:\s+-+\s+in\s+(?P<cls>\S+))?")
 # JUnitCore: "1) testX(pkg.ClassTest)".
-_CORE_ITEM = re.compile(r"^(?P<index>\d+)\) (?P<method>.+)\((?P<cls>[\w$]+(?:\.[\w$]+)+)\)$")
+_CORE_ITEM = lazy_compile(r"^(?P<index>\d+)\) (?P<method>.+)\((?P<cls>[\w$]+(?:\.[\w$]+)+)\)$")
 # Summary lists: "Failed tests:", "Tests in error:", "[ERROR] Failures:", "[ERROR] Errors:".
-_LIST_HEAD = re.compile(_PREFIX + r"(?:Failed tests|Tests in error|Failures|Errors): *$")
-_LIST_PAREN = re.compile(r"^\s+(?P<method>\S.*?)\((?P<cls>[\w$.]+)\)(?::\s*(?P<msg>.*))?$")
-_LIST_DOTTED = re.compile(
+_LIST_HEAD = lazy_compile(_PREFIX + r"(?:Failed tests|Tests in error|Failures|Errors): *$")
+_LIST_PAREN = lazy_compile(r"^\s+(?P<method>\S.*?)\((?P<cls>[\w$.]+)\)(?::\s*(?P<msg>.*))?$")
+_LIST_DOTTED = lazy_compile(
     r"^\s+(?P<cls>[\w$]+(?:\.[\w$]+)*)\.(?P<method>[\w$]+(?:\[[^\]]*\])?)(?::\d+)?"
     r"(?:->\S+)*\s*(?P<msg>.*)$"
 )
-_LIST_STOP = re.compile(r"^(?:\S|\s*Tests run:)")
-_LIST_RERUN = re.compile(r"^\s+Run \d+:")
-_JUNIT5_SOURCE = re.compile(
+_LIST_STOP = lazy_compile(r"^(?:\S|\s*Tests run:)")
+_LIST_RERUN = lazy_compile(r"^\s+Run \d+:")
+_JUNIT5_SOURCE = lazy_compile(
     r"MethodSource \[className = '(?P<cls>[^']+)', methodName = '(?P<m>[^']+)'"
 )
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.parsers.base import rule
@@ -30,31 +31,31 @@ from sheriff.core.parsers.misc_family import (
 from sheriff.core.scan import Hit
 
 _SOURCE = r"(?<![^\s:\[\]])(?P<path>(?:[A-Za-z]:)?[^\s:\[\]]*[\w$]\.(?P<ext>java|kt|groovy|scala))"
-_MAVEN_ERROR = re.compile(
+_MAVEN_ERROR = lazy_compile(
     r"^(?:\[ERROR\]\s+" + _SOURCE + r":\[(?P<line>\d+),\d+\]\s+(?:error:\s+)?"
     r"|" + _SOURCE.replace("?P<", "?P<bare_") + r":\[(?P<bare_line>\d+),\d+\]\s+error:\s+)"
     r"(?P<msg>.*)"
 )
-_JAVAC_ERROR = re.compile(_SOURCE + r":(?P<line>\d+): error: (?P<msg>.*)")
-_KOTLIN_ERROR = re.compile(
+_JAVAC_ERROR = lazy_compile(_SOURCE + r":(?P<line>\d+): error: (?P<msg>.*)")
+_KOTLIN_ERROR = lazy_compile(
     r"^e: (?:file://)?(?P<path>\S+\.kts?)(?::(?P<line>\d+):\d+|: \((?P<line2>\d+), \d+\):)"
     r"\s+(?P<msg>.*)"
 )
-_CHECKSTYLE_LINE = re.compile(
+_CHECKSTYLE_LINE = lazy_compile(
     r"^(?:\[ant:checkstyle\]\s+)?\[ERROR\]\s+"
     + _SOURCE
     + r":(?P<line>\d+)(?::\d+)?: (?P<msg>.*) \[\w+\]$"
 )
-_CHECKSTYLE_CATEGORY = re.compile(r"^\([\w.]+\) \w+")
-_CLASS_VERSION = re.compile(
+_CHECKSTYLE_CATEGORY = lazy_compile(r"^\([\w.]+\) \w+")
+_CLASS_VERSION = lazy_compile(
     r"UnsupportedClassVersionError|class file has wrong version"
     r"|compiled by a more recent version of the Java|Unsupported class file major version"
 )
-_WRITE_FAILED = re.compile(r"error while writing \S+: ")
-_NO_SPACE = re.compile(r"No space left on device|Disk quota exceeded")
-_GOAL = re.compile(r"(?:^|\] )Failed to execute goal (?P<rest>.*)")
-_COMPILATION_HEADER = re.compile(r"COMPILATION ERROR|Compilation failure")
-_CONTINUATION = re.compile(
+_WRITE_FAILED = lazy_compile(r"error while writing \S+: ")
+_NO_SPACE = lazy_compile(r"No space left on device|Disk quota exceeded")
+_GOAL = lazy_compile(r"(?:^|\] )Failed to execute goal (?P<rest>.*)")
+_COMPILATION_HEADER = lazy_compile(r"COMPILATION ERROR|Compilation failure")
+_CONTINUATION = lazy_compile(
     r"^(?:\s|\[ERROR\]\s{2,}|\[ERROR\]\s*(?:symbol|location|required|found|reason):)"
 )
 

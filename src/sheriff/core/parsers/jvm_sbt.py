@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
@@ -20,20 +21,20 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_SCALATEST = re.compile(
+_SCALATEST = lazy_compile(
     r"^(?:\[info\]\s++)?(?P<indent>\s*)- (?P<name>.+?) \*\*\* (?P<what>FAILED|ABORTED) \*\*\*"
 )
-_ABORTED_SUITE = re.compile(
+_ABORTED_SUITE = lazy_compile(
     r"Exception encountered when attempting to run a suite with class name: (?P<suite>\S+)"
     r" \*\*\* ABORTED \*\*\*"
 )
-_SUITE = re.compile(r"^(?:\[info\]\s+)?(?P<suite>[A-Za-z_$][\w$.]*):$")
-_SCALAC = re.compile(
+_SUITE = lazy_compile(r"^(?:\[info\]\s+)?(?P<suite>[A-Za-z_$][\w$.]*):$")
+_SCALAC = lazy_compile(
     r"^\[error\]\s+(?:-- (?:\[E\d+\] )?[^:]*: )?(?P<path>(?:[A-Za-z]:)?[^\s:]*[\w$]\."
     r"(?:scala|java|sbt)):(?P<line>\d+):(?:\d+:?)?\s*(?P<msg>.*)"
 )
-_MIMA = re.compile(r"filter with: ProblemFilters")
-_SUMMARY = re.compile(
+_MIMA = lazy_compile(r"filter with: ProblemFilters")
+_SUMMARY = lazy_compile(
     r"^\[error\] (?:Failed tests:|\(.+\) sbt\.TestsFailedException|Error: Total \d+"
     r"|Failed: Total \d+)"
 )

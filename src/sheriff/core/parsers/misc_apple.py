@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
@@ -20,22 +21,22 @@ from sheriff.core.parsers.misc_family import (
 from sheriff.core.scan import Hit
 
 # xcpretty: "  testX, XCTAssertTrue failed" (summary) or "    ✗ testX, message" (live).
-_XCPRETTY = re.compile(r"^(?:nl)?\s*(?:✗\s+)?(?P<name>test\w*), (?P<msg>.+)$")
-_XCTEST = re.compile(
+_XCPRETTY = lazy_compile(r"^(?:nl)?\s*(?:✗\s+)?(?P<name>test\w*), (?P<msg>.+)$")
+_XCTEST = lazy_compile(
     r"^(?P<path>\S+\.(?:swift|mm?)):(?P<line>\d+): error: (?:-\[(?P<cls>[\w.]+) (?P<name>\w+)\]"
     r"|(?P<cls2>[\w.]+)\.(?P<name2>\w+)) : (?P<msg>.*)"
 )
-_CASE_FAILED = re.compile(r"Test Case '-\[(?P<cls>[\w.]+) (?P<name>\w+)\]' (?:failed|crashed)")
-_SUITE_LINE = re.compile(r"^(?P<suite>[A-Z]\w*(?:\.[A-Za-z_]\w*)*)$")
-_COMPILE = re.compile(
+_CASE_FAILED = lazy_compile(r"Test Case '-\[(?P<cls>[\w.]+) (?P<name>\w+)\]' (?:failed|crashed)")
+_SUITE_LINE = lazy_compile(r"^(?P<suite>[A-Z]\w*(?:\.[A-Za-z_]\w*)*)$")
+_COMPILE = lazy_compile(
     r"❌\s+(?P<path>\S+\.(?:swift|mm?|h|c|cc|cpp)):(?P<line>\d+):\d+: (?P<msg>.*)"
 )
-_SWIFTLINT = re.compile(
+_SWIFTLINT = lazy_compile(
     r"^(?P<path>\S+\.swift):(?P<line>\d+):(?:\d+:)? (?P<level>warning|error): "
     r"(?P<msg>.+ Violation: .*)"
 )
-_UNDOCUMENTED = re.compile(r"Undocumented .*declarations:|\"warning\": \"undocumented\"")
-_FENCE = re.compile(r"^\s*```\s*$")
+_UNDOCUMENTED = lazy_compile(r"Undocumented .*declarations:|\"warning\": \"undocumented\"")
+_FENCE = lazy_compile(r"^\s*```\s*$")
 
 RULES = (
     rule(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
@@ -18,21 +19,21 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_EXUNIT = re.compile(
+_EXUNIT = lazy_compile(
     r"^(?P<indent>\s*)\d+\) (?P<name>(?:test|doctest|property) .+) \((?P<module>[\w.]+)\)$"
 )
-_COMPILE_HEADER = re.compile(r"== Compilation error in file (?P<path>\S+) ==")
-_COMPILE_ERROR = re.compile(
+_COMPILE_HEADER = lazy_compile(r"== Compilation error in file (?P<path>\S+) ==")
+_COMPILE_ERROR = lazy_compile(
     r"^\*\* \((?P<error>CompileError|SyntaxError|TokenMissingError)\) (?P<msg>.*)"
 )
-_FORMAT = re.compile(r"mix format failed due to --check-formatted")
-_CT_CASE = re.compile(r"^(?P<suite>\w+):(?P<case>\w+) failed(?: on line (?P<line>\d+))?$")
-_CT_RUN = re.compile(r"^Test run failed! Reason:")
-_CLOJURE = re.compile(
+_FORMAT = lazy_compile(r"mix format failed due to --check-formatted")
+_CT_CASE = lazy_compile(r"^(?P<suite>\w+):(?P<case>\w+) failed(?: on line (?P<line>\d+))?$")
+_CT_RUN = lazy_compile(r"^Test run failed! Reason:")
+_CLOJURE = lazy_compile(
     r"^(?P<kind>FAIL|ERROR) in \((?P<name>[^)]+)\) \((?P<file>[^:)]+):(?P<line>\d+)\)"
 )
-_CT_SETUP = re.compile(r"^(?:init|end)_per_")
-_PERMISSION = re.compile(r"(?i)must be owner of|permission denied|access denied")
+_CT_SETUP = lazy_compile(r"^(?:init|end)_per_")
+_PERMISSION = lazy_compile(r"(?i)must be owner of|permission denied|access denied")
 
 RULES = (
     rule("misc.beam.exunit", r"\d\) (?:test|doctest|property) ", _EXUNIT.pattern, after=60),

@@ -11,28 +11,28 @@ failing test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength, TestIdentity
 from sheriff.core.parsers.base import rule
 from sheriff.core.parsers.misc_family import Family
 from sheriff.core.scan import Hit
 
-_REGRESSED = re.compile(
+_REGRESSED = lazy_compile(
     r"^REGRESSION:? (?P<subject>.+?) (?:failed|regressed)\b"
     r"|^\s*Performance has regressed[.:]?\s*$|^\s*PERFORMANCE DECREASED\b"
     r"|\bPerformance alert!"
 )
 # pytest-benchmark names each benchmark that failed its check under the summary line.
-_CHECK = re.compile(
+_CHECK = lazy_compile(
     r"^\s*(?P<name>\S+)(?: \([^)]*\))? - Field '(?P<field>\w+)' has failed "
     r"(?P<check>\w+RegressionCheck)"
 )
 # The benchmark's own name: a quoted first element ("benchmark ('name', 'metric')") or
 # the word after "benchmark".
-_BENCHMARK = re.compile(r"""benchmark:? (?:\(\s*)?['"]?(?P<name>[\w.\-/:\[\]]+)""")
+_BENCHMARK = lazy_compile(r"""benchmark:? (?:\(\s*)?['"]?(?P<name>[\w.\-/:\[\]]+)""")
 _CHECKS_FOLLOW = 3
 """Lines after a summary line where pytest-benchmark's per-benchmark lines start."""
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers.base import rule
@@ -22,7 +23,7 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_AWESOME_BOT = re.compile(r"^Issues :-\($")
+_AWESOME_BOT = lazy_compile(r"^Issues :-\($")
 _LINK_TRIGGER = (
     r"(?:\[(?:4\d\d|5\d\d|ERR|ERROR|TIMEOUT)\]|\[✖\]|✗ \[\d{3}\]) \S*https?://"
     r"|\d+ dead links? found|HTML-Proofer found \d+ failures?|Detected \d+ broken links?"
@@ -30,33 +31,35 @@ _LINK_TRIGGER = (
 )
 # The same for ``re``, where a count may start only at its first digit (a long run of
 # digits would otherwise be scanned again from each of them).
-_LINK = re.compile(_LINK_TRIGGER.replace(r"|\d+ ", r"|(?<!\d)\d+ "))
-_MARKDOWN = re.compile(
+_LINK = lazy_compile(_LINK_TRIGGER.replace(r"|\d+ ", r"|(?<!\d)\d+ "))
+_MARKDOWN = lazy_compile(
     r"^(?P<path>[^\s:]+\.(?:md|markdown|mdx)):(?P<line>\d+):(?:\d+:?)?\s*"
     r"(?P<msg>(?:MD\d{3}\S*\s+)?[A-Z].*)$"
 )
-_PERLCRITIC = re.compile(
+_PERLCRITIC = lazy_compile(
     r"^(?:(?P<path>\S+\.(?:pl|pm|t)): )?(?P<msg>.+) at line (?P<line>\d+), column \d+\."
     r"\s+.*\(Severity: \d\)$"
 )
-_PERLCRITIC_COMMAND = re.compile(r"perlcritic\b.*?(?<!\S)(?P<path>\S+\.(?:pl|pm|t))\s*$")
-_OVERFULL = re.compile(r"^(?:Overfull|Underfull) \\[hv]box .*(?:at lines? \d+|detected at)")
-_UNDEFINED_REFS = re.compile(
+_PERLCRITIC_COMMAND = lazy_compile(r"perlcritic\b.*?(?<!\S)(?P<path>\S+\.(?:pl|pm|t))\s*$")
+_OVERFULL = lazy_compile(r"^(?:Overfull|Underfull) \\[hv]box .*(?:at lines? \d+|detected at)")
+_UNDEFINED_REFS = lazy_compile(
     r"LaTeX Warning: (?:There were undefined references|Reference .* undefined)"
 )
-_TEX_ERROR = re.compile(
+_TEX_ERROR = lazy_compile(
     r"^! (?P<msg>LaTeX Error: .*|Undefined control sequence.*|Missing .* inserted.*|Emergency stop"
     r".*|Package \w+ Error: .*|Extra .*|Too many .*|Paragraph ended .*|File ended .*|Misplaced .*"
     r"|Illegal .*)$"
 )
-_GENERATED = re.compile(
+_GENERATED = lazy_compile(
     r"(?i)please (?:re-?build|re-?generate|re-?run|update) .*(?:commit|check in)"
     r"|(?:generated|built) (?:files?|code|assets) (?:are|is) (?:out of date|not up to date|stale)"
     r"|changed when we built"
     r"|(?:checkout|working (?:tree|directory|copy)) (?:is |was )?(?:left )?dirty"
     r"|left (?:the |local )*(?:git )?(?:repository )?checkout dirty"
 )
-_LISP = re.compile(r"^\s*signal\((?P<signal>[\w-]+) (?P<data>.*)\)$|Debugger entered--Lisp error:")
+_LISP = lazy_compile(
+    r"^\s*signal\((?P<signal>[\w-]+) (?P<data>.*)\)$|Debugger entered--Lisp error:"
+)
 
 RULES = (
     rule("misc.docs.awesome_bot", r"Issues :-\(", _AWESOME_BOT.pattern, before=150, after=40),

@@ -11,13 +11,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import Finding, LineRange
 from sheriff.core.parsers.base import ParseFunction, Parser
 from sheriff.core.scan import Hit, Rule
 
 # ``gh run view --log`` and ``act`` prefix every line with "job<TAB>step<TAB>timestamp ".
-_JOB_STEP_PREFIX = re.compile(
+_JOB_STEP_PREFIX = lazy_compile(
     r"^[^\t\n]{1,200}\t[^\t\n]{0,200}\t\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"
 )
 
@@ -143,7 +144,7 @@ def clusters(hits: Sequence[Hit], gap: int) -> list[list[Hit]]:
     return groups
 
 
-_NETWORK = re.compile(
+_NETWORK = lazy_compile(
     r"(?i)connection (?:refused|reset|closed|timed out)|connect timed out|read timed out"
     r"|could not create connection|UnknownHostException|Name or service not known"
     r"|Temporary failure in name resolution|nodename nor servname|No route to host"

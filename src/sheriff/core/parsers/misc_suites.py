@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
@@ -19,28 +20,28 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_PESTER = re.compile(r"^(?:=+)?\s*\[-\] (?P<title>.*?\S)\s*$")
-_PESTER_TIME = re.compile(r"(?<!\s)\s+\d+(?:\.\d+)?m?s(?: \([\d.]+m?s\|[\d.]+m?s\))?$")
-_PESTER_END = re.compile(
+_PESTER = lazy_compile(r"^(?:=+)?\s*\[-\] (?P<title>.*?\S)\s*$")
+_PESTER_TIME = lazy_compile(r"(?<!\s)\s+\d+(?:\.\d+)?m?s(?: \([\d.]+m?s\|[\d.]+m?s\))?$")
+_PESTER_END = lazy_compile(
     r"^(?:=+)?\s*(?:\[[-+!?]\] |Describing |Context |Tests completed|Tests Passed)"
 )
-_PESTER_GROUP = re.compile(r"^\s*(?:Describing|Context) (?P<name>.+)$")
-_R_RUNNING = re.compile(r"^\s*Running [‘'](?P<file>[^’']+)[’']")
-_R_ITEM = re.compile(
+_PESTER_GROUP = lazy_compile(r"^\s*(?:Describing|Context) (?P<name>.+)$")
+_R_RUNNING = lazy_compile(r"^\s*Running [‘'](?P<file>[^’']+)[’']")
+_R_ITEM = lazy_compile(
     r"^\s*(?:── )?\d+\. (?P<kind>Failure|Error)(?:: (?P<name>.+?) \(@(?P<loc>[^)]*)\)?"
     r"|\s*\((?P<loc3>[^)]+)\): (?P<name3>.+?)) ?─*$"
 )
-_R_BLOCK = re.compile(
+_R_BLOCK = lazy_compile(
     r"(?:──|--) (?:\d+\. )?(?P<kind>Failure|Error)(?: \((?P<loc>[^)]+)\))?: "
     r"(?P<name>.*?[^\s─-])(?: \(@(?P<loc2>[^)]*)\)?)?\s*+[─-]*+$"
 )
-_R_CHECK = re.compile(r"^\* checking (?P<what>.+?) \.\.\. ERROR$")
-_BUSTED = re.compile(r"(?P<kind>Failure|Error) (?:→|->) (?P<path>\S+) @ (?P<line>\d+)")
-_ERT = re.compile(r"^\s*FAILED\s+\d+/\d+\s+(?P<name>\S+)")
+_R_CHECK = lazy_compile(r"^\* checking (?P<what>.+?) \.\.\. ERROR$")
+_BUSTED = lazy_compile(r"(?P<kind>Failure|Error) (?:→|->) (?P<path>\S+) @ (?P<line>\d+)")
+_ERT = lazy_compile(r"^\s*FAILED\s+\d+/\d+\s+(?P<name>\S+)")
 # A results row: the name (a word or a path) and, after two or more spaces, the status.
 _ROW_NAME = r"^(?:=>)*(?P<name>[\w.\-]+(?:/[\w.\-]+)*)\s{2,}"
-_STATUS_LINE = re.compile(_ROW_NAME + r"(?P<status>FAIL|ERROR)(?::\s+(?P<detail>\S.*))?$")
-_PASS_ROW = re.compile(_ROW_NAME + r"(?:PASS(?:ED)?|OK)\b")
+_STATUS_LINE = lazy_compile(_ROW_NAME + r"(?P<status>FAIL|ERROR)(?::\s+(?P<detail>\S.*))?$")
+_PASS_ROW = lazy_compile(_ROW_NAME + r"(?:PASS(?:ED)?|OK)\b")
 _TABLE_REACH = 3
 """A bare name (no path) with a status counts only in a table of results: one of this
 many rows either side passed."""

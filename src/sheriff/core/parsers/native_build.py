@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers.base import find_locations, follow, summary_lines
@@ -37,24 +38,24 @@ HASKELL_DEPS_LINE = (
     r"|^(?:Error: )?While constructing the build plan"
 )
 
-_CONFIGURE_BODY = re.compile(r"^\s|^See [`']config\.log'|^(?:[A-Za-z_]+=|Alternatively, )")
-_DEPENDENCY_BODY = re.compile(
+_CONFIGURE_BODY = lazy_compile(r"^\s|^See [`']config\.log'|^(?:[A-Za-z_]+=|Alternatively, )")
+_DEPENDENCY_BODY = lazy_compile(
     r"^\s|^(?:rejecting|trying|next goal|After searching|In the|Some |server is down)"
 )
-_CMAKE_BODY = re.compile(r"^\s|^Call Stack \(most recent call first\):")
-_DEPENDENCY = re.compile(
+_CMAKE_BODY = lazy_compile(r"^\s|^Call Stack \(most recent call first\):")
+_DEPENDENCY = lazy_compile(
     r"Could NOT find|Could not find (?:a )?(?:package|module|library|toolchain)|By not providing"
     r" \"Find|Unable to find the requested|No package '[^']+' found|A required package was not"
     r" found|(?:is )?too old|requested version|version .* (?:is )?required|find_package"
     r"|pkg_check_modules|Could not find .*(?:Config|-config)\.cmake|not found\. Please install",
     re.IGNORECASE,
 )
-_MISSING = re.compile(
+_MISSING = lazy_compile(
     r"not found|cannot find|could not find|is required|are required|requirements .* not met"
     r"|no .* found|missing|not installed|unable to find|please install",
     re.IGNORECASE,
 )
-_CONFIG = re.compile(
+_CONFIG = lazy_compile(
     r"The source directory .* does not|does not appear to contain CMakeLists\.txt"
     r"|Could not create named generator|could not load cache|Invalid value|CMakeCache\.txt"
     r" directory|Unknown argument|The CMAKE_\w+_COMPILER:?\s*$|is not a full path to an existing"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers.base import find_locations, follow, merge_ranges
@@ -55,20 +56,20 @@ LINKER_LINE = (
     r"|unresolved external symbol|relocation .* against .* can not be used"
 )
 
-_CONTEXT_ABOVE = re.compile(
+_CONTEXT_ABOVE = lazy_compile(
     r"^(?:In file included from |\s+from \S+:\d+[:,]|\S+: (?:In |At top level)"
     r"|\S+:\d+:\d+:\s+required from|\S+: In instantiation of)"
 )
-_NEXT_DIAGNOSTIC = re.compile(r"(?:^|\s)(?:fatal )?(?:error|warning)(?: C\d{4})?:")
-_INCLUDE_CHAIN = re.compile(r"^In file included from |^\s+from \S+:\d+[:,]")
-_NOTE = re.compile(r"^\S+:\d+(?::\d+)?: (?:note|required from|  )|^\S+\(\d+\): note:")
-_SCRATCH = re.compile(r"CMakeTmp|CMakeScratch|conftest|TryCompile|try_compile|/tmp/cc\w+\.")
-_LINK_SUMMARY = re.compile(r"ld returned \d+ exit status|linker command failed")
-_LINK_CONTEXT = re.compile(
+_NEXT_DIAGNOSTIC = lazy_compile(r"(?:^|\s)(?:fatal )?(?:error|warning)(?: C\d{4})?:")
+_INCLUDE_CHAIN = lazy_compile(r"^In file included from |^\s+from \S+:\d+[:,]")
+_NOTE = lazy_compile(r"^\S+:\d+(?::\d+)?: (?:note|required from|  )|^\S+\(\d+\): note:")
+_SCRATCH = lazy_compile(r"CMakeTmp|CMakeScratch|conftest|TryCompile|try_compile|/tmp/cc\w+\.")
+_LINK_SUMMARY = lazy_compile(r"ld returned \d+ exit status|linker command failed")
+_LINK_CONTEXT = lazy_compile(
     r"[Ii]n function [`'‘]|: in function |referenced from:|^\s+\"\S+\", referenced"
 )
-_GHC_PROGRESS = re.compile(r"^\[\s*\d+ of \d+\] Compiling ")
-_XCPRETTY = re.compile(r"❌\s+(?P<rest>.*)$")
+_GHC_PROGRESS = lazy_compile(r"^\[\s*\d+ of \d+\] Compiling ")
+_XCPRETTY = lazy_compile(r"❌\s+(?P<rest>.*)$")
 
 
 def compiler_findings(view: LogView, hits: Sequence[Hit]) -> list[Finding]:

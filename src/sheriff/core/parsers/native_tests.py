@@ -10,10 +10,10 @@ GoogleTest detail is folded into the CTest test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, follow
@@ -35,16 +35,16 @@ CTEST_LINE = (
 )
 CTEST_LIST = r"^The following tests FAILED:"
 
-_RUN = re.compile(r"^\[ RUN      \] (?P<name>\S+)")
-_FAILURE = re.compile(r"(?::\d+: Failure|\(\d+\): error: |^unknown file: Failure|: Failure$)")
-_CTEST_NEXT = re.compile(r"^\s*(?:Start\s+\d+:|\d+/\d+ Test\s+#)|^\d+% tests passed")
-_CTEST_LISTED = re.compile(r"^\s*(?P<num>\d+) - (?P<name>.+?) \((?P<status>[^)]+)\)\s*$")
-_EXCEPTION = re.compile(r"C\+\+ exception|thrown in the test body|Uncaught exception")
-_BOILERPLATE = re.compile(
+_RUN = lazy_compile(r"^\[ RUN      \] (?P<name>\S+)")
+_FAILURE = lazy_compile(r"(?::\d+: Failure|\(\d+\): error: |^unknown file: Failure|: Failure$)")
+_CTEST_NEXT = lazy_compile(r"^\s*(?:Start\s+\d+:|\d+/\d+ Test\s+#)|^\d+% tests passed")
+_CTEST_LISTED = lazy_compile(r"^\s*(?P<num>\d+) - (?P<name>.+?) \((?P<status>[^)]+)\)\s*$")
+_EXCEPTION = lazy_compile(r"C\+\+ exception|thrown in the test body|Uncaught exception")
+_BOILERPLATE = lazy_compile(
     r"^(?:Running main\(\)|Note: Google Test filter|\[[=\- ]{6,}\]|\[ RUN      \]"
     r"|\[\s+(?:FAILED|OK|PASSED)\s+\]|\s*$)"
 )
-_GTEST_DONE = re.compile(r"^\[\s+FAILED\s+\].*\(\d+ ms\)\s*$")
+_GTEST_DONE = lazy_compile(r"^\[\s+FAILED\s+\].*\(\d+ ms\)\s*$")
 
 
 def gtest_findings(view: LogView, hits: Sequence[Hit], skip: set[int]) -> list[Finding]:

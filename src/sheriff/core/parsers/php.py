@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, find_locations, rule
@@ -24,29 +25,29 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_SECTION = re.compile(
+_SECTION = lazy_compile(
     r"^There (?:was|were) \d+ (?P<what>failure|error|warning|risky|skipped|incomplete|deprecation)"
 )
-_ITEM = re.compile(
+_ITEM = lazy_compile(
     r"^(?P<index>\d+)\) (?P<cls>[\w\\]+)::(?P<method>\w+)"
     r"(?P<data> with data set (?:#\d+|\"[^\"]*\"))?(?: \(.*\))?$"
 )
-_ITEM_END = re.compile(
+_ITEM_END = lazy_compile(
     r"^(?:\d+\) [\w\\]+::\w|FAILURES!|ERRORS!|WARNINGS!|--$|There (?:was|were) "
     r"\d+ |Tests: \d+|OK \()"
 )
-_SUMMARY = re.compile(r"^(?:FAILURES|ERRORS)!$")
-_PHPT = re.compile(r"^FAIL (?P<title>.*?) ?\[(?P<path>[^\]\s]+\.phpt)\](?: .*)?$")
-_DIFF = re.compile(r"^=+DIFF=+$")
-_DONE = re.compile(r"^=+DONE=+$")
-_FATAL = re.compile(
+_SUMMARY = lazy_compile(r"^(?:FAILURES|ERRORS)!$")
+_PHPT = lazy_compile(r"^FAIL (?P<title>.*?) ?\[(?P<path>[^\]\s]+\.phpt)\](?: .*)?$")
+_DIFF = lazy_compile(r"^=+DIFF=+$")
+_DONE = lazy_compile(r"^=+DONE=+$")
+_FATAL = lazy_compile(
     r"(?:PHP )?(?P<kind>Fatal|Parse) error:\s++(?P<msg>.*?) in (?P<path>\S+?\.php)"
     r"(?: on line |:)(?P<line>\d+)"
 )
-_SEGFAULT = re.compile(r"Segmentation fault.*phpunit|phpunit.*Segmentation fault")
-_COMPOSER = re.compile(r"Your requirements could not be resolved to an installable set")
-_DIFF_LINE = re.compile(r"^\d{3}[+-] ")
-_TEST_FILE = re.compile(r"Test\.php$|/tests?/|_test\.php$|\.phpt$")
+_SEGFAULT = lazy_compile(r"Segmentation fault.*phpunit|phpunit.*Segmentation fault")
+_COMPOSER = lazy_compile(r"Your requirements could not be resolved to an installable set")
+_DIFF_LINE = lazy_compile(r"^\d{3}[+-] ")
+_TEST_FILE = lazy_compile(r"Test\.php$|/tests?/|_test\.php$|\.phpt$")
 
 RULES = (
     rule("php.section", r"There (?:was|were) \d+ ", _SECTION.pattern, before=3, after=120),

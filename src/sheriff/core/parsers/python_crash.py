@@ -15,8 +15,7 @@ runner's progress prefix, when there is one, names the test file as the runner d
 
 from __future__ import annotations
 
-import re
-
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import rule
@@ -24,13 +23,13 @@ from sheriff.core.parsers.python_traceback import is_library_path, is_test_path,
 from sheriff.core.scan import Hit
 
 # pytest's progress prefix: "tests/test_x.py ..." or, with -v, "tests/test_x.py::test_y "
-_FATAL = re.compile(
+_FATAL = lazy_compile(
     r"^(?:(?P<runner_file>[^\s:]+\.py)(?:::\S+)? [.sFExX]*)?Fatal Python error: (?P<what>\S.*)"
 )
-_THREAD = re.compile(
+_THREAD = lazy_compile(
     r"^(?P<current>Current thread|Thread) 0x[0-9a-f]+ .*\(most recent call first\):"
 )
-_FRAME = re.compile(r'^\s+File "(?P<path>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+_FRAME = lazy_compile(r'^\s+File "(?P<path>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
 _SIGNALS = ("Segmentation fault", "Aborted", "Bus error", "Floating point exception", "Illegal")
 _DUMP_LINES = 120
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength
 from sheriff.core.parsers.base import Parser, follow, merge_ranges, rule
 from sheriff.core.parsers.js_commands import group_hits
 from sheriff.core.scan import Hit
 
-_NETWORK = re.compile(
+_NETWORK = lazy_compile(
     r"dns error|Name or service not known|Temporary failure in name resolution"
     r"|nodename nor servname|getaddrinfo|Connection (?:refused|reset|aborted)"
     r"|ConnectTimeout|ReadTimeout|timed out|NewConnectionError|CONNECTION FAILED"
@@ -25,10 +26,10 @@ _NETWORK = re.compile(
 )
 _ENVIRONMENT = (
     (_NETWORK, FailureType.INFRASTRUCTURE, "network"),
-    (re.compile("No space left"), FailureType.INFRASTRUCTURE, "disk_full"),
-    (re.compile("Permission denied"), FailureType.CONFIG, "permission"),
+    (lazy_compile("No space left"), FailureType.INFRASTRUCTURE, "disk_full"),
+    (lazy_compile("Permission denied"), FailureType.CONFIG, "permission"),
 )
-_ERROR_WORD = re.compile(r"\b(?:error|Error|ERROR|fatal|FAILED|failed)\b")
+_ERROR_WORD = lazy_compile(r"\b(?:error|Error|ERROR|fatal|FAILED|failed)\b")
 
 RULES = (
     rule(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import merge_ranges, rule
@@ -28,16 +29,18 @@ from sheriff.core.parsers.python_traceback import (
 )
 from sheriff.core.scan import Hit
 
-_HEADER = re.compile(r"^_{1,} (?P<title>[^_\s].*?) _{1,}$")
-_SECTION_END = re.compile(r"^(?:={3,}|-{3,} (?:coverage|generated xml|Captured log|live log))")
-_CAPTURED = re.compile(r"^-{3,} (?:Captured|[\w -]+ logs?\b)")
-_ERROR_LINE = re.compile(r"^E(?:\s|$)")
-_FOOTER = re.compile(r"^(?P<path>[^\s:][^:]*?):(?P<line>\d+): (?P<exc>[A-Za-z_][\w.]*)$")
-_FRAME_LINE = re.compile(r"^(?P<path>[^\s:][^:]*?):(?P<line>\d+):(?: in \S+)?\s*$")
-_EXCEPTION_TEXT = re.compile(r"^([\w.]+(?:Error|Exception|Exit|Failed|Interrupt|Warning)|Failed)\b")
-_ERROR_TITLE = re.compile(r"^ERROR (?:at (?P<phase>setup|teardown) of |collecting )(?P<rest>.+)$")
-_SYNTAX_FILE = re.compile(r'File "([^"]+)", line \d+')
-_TEST_FILE = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_test\.py$|conftest\.py$")
+_HEADER = lazy_compile(r"^_{1,} (?P<title>[^_\s].*?) _{1,}$")
+_SECTION_END = lazy_compile(r"^(?:={3,}|-{3,} (?:coverage|generated xml|Captured log|live log))")
+_CAPTURED = lazy_compile(r"^-{3,} (?:Captured|[\w -]+ logs?\b)")
+_ERROR_LINE = lazy_compile(r"^E(?:\s|$)")
+_FOOTER = lazy_compile(r"^(?P<path>[^\s:][^:]*?):(?P<line>\d+): (?P<exc>[A-Za-z_][\w.]*)$")
+_FRAME_LINE = lazy_compile(r"^(?P<path>[^\s:][^:]*?):(?P<line>\d+):(?: in \S+)?\s*$")
+_EXCEPTION_TEXT = lazy_compile(
+    r"^([\w.]+(?:Error|Exception|Exit|Failed|Interrupt|Warning)|Failed)\b"
+)
+_ERROR_TITLE = lazy_compile(r"^ERROR (?:at (?P<phase>setup|teardown) of |collecting )(?P<rest>.+)$")
+_SYNTAX_FILE = lazy_compile(r'File "([^"]+)", line \d+')
+_TEST_FILE = lazy_compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_test\.py$|conftest\.py$")
 _MAX_SECTION = 400
 # Cheap tests first (sections run to hundreds of lines): every line the patterns above
 # can match starts with one of these or holds this text.
@@ -104,7 +107,7 @@ def _section(view: LogView, hit: Hit, banners: dict[int, bool | None]) -> Sectio
     return Section(hit.number, last, title, _in_failure_area(view, hit.number, title, banners))
 
 
-_FAILURE_BANNER = re.compile(r"^=+ (?:FAILURES|ERRORS) =+$")
+_FAILURE_BANNER = lazy_compile(r"^=+ (?:FAILURES|ERRORS) =+$")
 
 
 def _is_header(text: str) -> bool:

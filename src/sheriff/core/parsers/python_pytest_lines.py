@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
 from sheriff.core.parsers.python_traceback import kind_of_block, project_first
 from sheriff.core.scan import Hit
 
-_NODE_ID = re.compile(r"^(?P<file>[^:\s]+?)(?:::(?P<parts>.+))?$")
+_NODE_ID = lazy_compile(r"^(?P<file>[^:\s]+?)(?:::(?P<parts>.+))?$")
 
 RULES = (
     rule(

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, rule
@@ -37,21 +38,21 @@ from sheriff.core.parsers.python_unittest import unittest_findings
 from sheriff.core.scan import Hit
 
 _CHAIN_TEXT = ("During handling of the above exception", "The above exception was the direct")
-_DEPENDENCY = re.compile(
+_DEPENDENCY = lazy_compile(
     r"VersionConflict|DistributionNotFound|Requirement\.parse|ResolutionImpossible"
     r"|pkg_resources\.\w+Conflict"
 )
-_NOT_FATAL = re.compile(r"Exception ignored\b|(?<!\w)\w+Warning:\s*$")
-_LOG_RECORD = re.compile(
+_NOT_FATAL = lazy_compile(r"Exception ignored\b|(?<!\w)\w+Warning:\s*$")
+_LOG_RECORD = lazy_compile(
     r"(?:^|\s)(?:ERROR|WARNING|WARN|CRITICAL|EXCEPTION)(?:\s+\[[\w.\-]+\]|:[\w.]+:)"
     r"|\s-\s(?:ERROR|WARNING|CRITICAL)\s-\s"
 )
-_CI_SCRIPT_PATH = re.compile(
+_CI_SCRIPT_PATH = lazy_compile(
     r"(?:^|/)(?:\.github|\.ci|\.circleci|\.buildkite|\.gitlab|\.travis|ci|\.?ci[_-]scripts?)/"
 )
-_PERFORMANCE_GATE = re.compile(r"(?:Performance|Benchmark)\w*Regression")
-_SUBPROCESS_FAILED = re.compile(r"CalledProcessError|returned non-zero exit (?:status|code)")
-_WRAPPER_FAILED = re.compile(r"^(?:RuntimeError: )?(?P<file>[\w/.\-]+) \d+/\d+ failed!")
+_PERFORMANCE_GATE = lazy_compile(r"(?:Performance|Benchmark)\w*Regression")
+_SUBPROCESS_FAILED = lazy_compile(r"CalledProcessError|returned non-zero exit (?:status|code)")
+_WRAPPER_FAILED = lazy_compile(r"^(?:RuntimeError: )?(?P<file>[\w/.\-]+) \d+/\d+ failed!")
 
 _SCRIPT_RULES = (
     rule(

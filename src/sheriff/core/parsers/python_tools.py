@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.parsers.base import Parser, merge_ranges, rule
@@ -20,7 +21,7 @@ from sheriff.core.scan import Hit
 
 _MAX_BLOCK = 40
 _A = r"(?:\x1b\[[0-9;]*m)*"  # colour codes a tool may print between tokens
-_TOOL_IN_COMMAND = re.compile(r"\b(ruff|flake8|pycodestyle|pep8|pylint|pyflakes|mypy|pyright)\b")
+_TOOL_IN_COMMAND = lazy_compile(r"\b(ruff|flake8|pycodestyle|pep8|pylint|pyflakes|mypy|pyright)\b")
 
 RULES = (
     rule(

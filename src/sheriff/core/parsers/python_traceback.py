@@ -11,24 +11,25 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import Location
 
-TRACEBACK_HEADER = re.compile(r"^(?P<indent>\s*)Traceback \(most recent call last\):\s*$")
+TRACEBACK_HEADER = lazy_compile(r"^(?P<indent>\s*)Traceback \(most recent call last\):\s*$")
 _TRACEBACK_WORDS = "Traceback (most recent call last):"
-_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?')
-_EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::(?P<message>.*))?$")
-_CHAIN = re.compile(
+_FRAME = lazy_compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?')
+_EXCEPTION = lazy_compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::(?P<message>.*))?$")
+_CHAIN = lazy_compile(
     r"^\s*(?:During handling of the above exception, another exception occurred:"
     r"|The above exception was the direct cause of the following exception:)\s*$"
 )
 # ``<string>``-like pseudo files start with "<"; kept out of the pattern, whose plain
 # alternatives alone let the regex engine skip to the few places they can start.
-_LIBRARY = re.compile(
+_LIBRARY = lazy_compile(
     r"site-packages|dist-packages|/lib/python\d|\\lib\\|/usr/lib/|/_pytest/|/pluggy/"
     r"|/importlib/|/unittest/|/nose/"
 )
-_TEST_MODULE = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_tests?\.py$")
+_TEST_MODULE = lazy_compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*\.py$|_tests?\.py$")
 _MAX_FRAMES_LINES = 400
 _MAX_MESSAGE_LINES = 8
 _MAX_INTERLEAVED = 4
@@ -148,25 +149,25 @@ def project_first(locations: Iterable[Location]) -> tuple[Location, ...]:
 
 
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("import_error", re.compile(r"\b(?:ModuleNotFoundError|ImportError)\b")),
-    ("syntax", re.compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")),
+    ("import_error", lazy_compile(r"\b(?:ModuleNotFoundError|ImportError)\b")),
+    ("syntax", lazy_compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")),
     (
         "timeout",
-        re.compile(
+        lazy_compile(
             r"\bTimeout(?:Error|Expired)?\b|\btimed out\b|Failed: Timeout|\bDeadlineExceeded",
             re.I,
         ),
     ),
     (
         "network",
-        re.compile(
+        lazy_compile(
             r"Connection(?:Refused|Reset|Aborted)?Error|NewConnectionError|MaxRetryError"
             r"|Connection refused|Connection reset|Name or service not known"
             r"|Name does not resolve|Temporary failure in name resolution|gaierror"
             r"|URLError|RemoteDisconnected",
         ),
     ),
-    ("assertion", re.compile(r"\bAssertionError\b|^assert\b|\bAssertion(?:Failed)?\b")),
+    ("assertion", lazy_compile(r"\bAssertionError\b|^assert\b|\bAssertion(?:Failed)?\b")),
 )
 
 
@@ -178,7 +179,7 @@ def error_kind(text: str) -> str:
     return "exception"
 
 
-_IMPORT_FAILED = re.compile(r"^\s*(?:E\s+)?(?:ModuleNotFoundError|ImportError): ", re.M)
+_IMPORT_FAILED = lazy_compile(r"^\s*(?:E\s+)?(?:ModuleNotFoundError|ImportError): ", re.M)
 
 
 def kind_of_block(exception_text: str, block_text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import merge_ranges, rule
@@ -22,14 +23,14 @@ from sheriff.core.parsers.python_traceback import (
 )
 from sheriff.core.scan import Hit
 
-_HEADER = re.compile(
+_HEADER = lazy_compile(
     r"^(?P<status>FAIL|ERROR|UNEXPECTED SUCCESS): (?P<name>[\w.]+)"
     r"(?: \((?P<suite>[\w.]+)\))?(?P<extra> \(.*\))?(?: \.\.\. .*)?$"
 )
-_RULE_LINE = re.compile(r"^(?:={20,}|-{20,})$")
-_SUBUNIT = re.compile(r"^(?P<status>failure|error): (?P<name>\w+(?:\.\w+){2,}(?:\([^)]*\))?) \[")
-_SUBUNIT_END = re.compile(r"^(?:\]|(?:test|successful|failure|error|skip|xfail|uxsuccess): )")
-_TESTR_LINE = re.compile(r"^\{\d+\} (?P<name>[\w.]+(?:\([^)]*\))?) \[[\d.]+s\] \.\.\. FAILED$")
+_RULE_LINE = lazy_compile(r"^(?:={20,}|-{20,})$")
+_SUBUNIT = lazy_compile(r"^(?P<status>failure|error): (?P<name>\w+(?:\.\w+){2,}(?:\([^)]*\))?) \[")
+_SUBUNIT_END = lazy_compile(r"^(?:\]|(?:test|successful|failure|error|skip|xfail|uxsuccess): )")
+_TESTR_LINE = lazy_compile(r"^\{\d+\} (?P<name>[\w.]+(?:\([^)]*\))?) \[[\d.]+s\] \.\.\. FAILED$")
 _MAX_BLOCK = 300
 
 RULES = (

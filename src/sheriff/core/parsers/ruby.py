@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers import ruby_minitest, ruby_rspec
@@ -27,11 +28,11 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_OFFENSE = re.compile(
+_OFFENSE = lazy_compile(
     r"^(?P<path>[^\s:]+\.(?:rb|rake|gemspec|ru|jbuilder|builder)|[^\s:]*(?:Gemfile|Rakefile)):"
     r"(?P<line>\d+):\d+: (?P<severity>[CWEFR]): (?:\[Correctable\] )?(?P<cop>[\w/]+): (?P<msg>.*)"
 )
-_BUNDLER = re.compile(
+_BUNDLER = lazy_compile(
     r"Could not find gem '|Bundler could not find compatible versions"
     r"|Could not find [\w.\-]+-\d[\w.\-]* in any of the sources|Your bundle is locked to"
     r"|An error occurred while installing \S+ \("
@@ -39,7 +40,7 @@ _BUNDLER = re.compile(
     r"|Gem::RemoteFetcher::FetchError|Bundler::HTTPError|Your Ruby version is .*, but your Gemfile"
     r"|Could not reach host|Gem::MissingSpecVersionError|Gem::ConflictError"
 )
-_RAKE = re.compile(r"^rake aborted!$")
+_RAKE = lazy_compile(r"^rake aborted!$")
 
 RULES = (
     rule(
@@ -96,7 +97,7 @@ def _bundler(view: LogView, group: list[Hit]) -> Finding:
     )
 
 
-_RAKE_CONFIG = re.compile(r"Don't know how to build task")
+_RAKE_CONFIG = lazy_compile(r"Don't know how to build task")
 
 
 def _rake(view: LogView, hit: Hit) -> Finding | None:

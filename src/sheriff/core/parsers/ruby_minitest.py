@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
@@ -18,16 +19,16 @@ from sheriff.core.parsers.misc_family import (
 from sheriff.core.scan import Hit
 
 # "Class#test_x [path:12]:" (minitest 5) and "test_x(Class) [path:12]:" (minitest 4, test-unit).
-_TEST_LINE = re.compile(
+_TEST_LINE = lazy_compile(
     r"^\s*(?:(?P<cls>[A-Z][\w:]*)#(?P<name>test_.*?)|(?P<name2>test_\w*)\((?P<cls2>[A-Z][\w:]*)\))"
     r"(?: \[(?P<loc>[^\]]+)\])?:$"
 )
-_KIND = re.compile(r"^\s*(?:\d+\) )?(?P<kind>Failure|Error):\s*$")
-_END = re.compile(
+_KIND = lazy_compile(r"^\s*(?:\d+\) )?(?P<kind>Failure|Error):\s*$")
+_END = lazy_compile(
     r"^(?:(?:bin/)?rails test |rake test |\d+ (?:runs|tests), |Finished in |\s*\d+\) "
     r"(?:Failure|Error):|(?:Failure|Error):$)"
 )
-_TIMEOUT = re.compile(r"(?i)timeout|timed out")
+_TIMEOUT = lazy_compile(r"(?i)timeout|timed out")
 
 RULES = (
     rule(

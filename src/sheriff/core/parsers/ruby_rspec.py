@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, TestIdentity
 from sheriff.core.parsers.base import find_locations, rule
@@ -18,14 +19,14 @@ from sheriff.core.parsers.misc_family import (
 )
 from sheriff.core.scan import Hit
 
-_HEADER = re.compile(r"^(?P<indent>\s*)\d+\) (?P<name>\S.*)$")
-_FAILURE = re.compile(r"^\s*Failure/Error:")
-_LOAD_ERROR = re.compile(r"An error occurred while loading (?P<file>\S+?)\.?$")
-_RERUN = re.compile(r"^rspec '?(?P<file>\S+?)(?::(?P<line>\d+)|\[[\d:,]+\])'? # (?P<name>.+)$")
-_FRAME = re.compile(r"^\s*# (?P<path>\S+?):(?P<line>\d+)(?::in |$)")
-_LOAD_END = re.compile(r"^(?:Randomized with seed|Finished in|An error occurred|\d+ examples?,)")
+_HEADER = lazy_compile(r"^(?P<indent>\s*)\d+\) (?P<name>\S.*)$")
+_FAILURE = lazy_compile(r"^\s*Failure/Error:")
+_LOAD_ERROR = lazy_compile(r"An error occurred while loading (?P<file>\S+?)\.?$")
+_RERUN = lazy_compile(r"^rspec '?(?P<file>\S+?)(?::(?P<line>\d+)|\[[\d:,]+\])'? # (?P<name>.+)$")
+_FRAME = lazy_compile(r"^\s*# (?P<path>\S+?):(?P<line>\d+)(?::in |$)")
+_LOAD_END = lazy_compile(r"^(?:Randomized with seed|Finished in|An error occurred|\d+ examples?,)")
 
-_SECTION = re.compile(r"^(?P<section>Pending|Failures):")
+_SECTION = lazy_compile(r"^(?P<section>Pending|Failures):")
 
 RULES = (
     rule(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers.base import follow
@@ -33,25 +34,25 @@ CARGO_TRIGGER = (
     r"|failed to parse lock file|package collision|cyclic package dependency"
 )
 
-_HEADER = re.compile(r"^(?P<level>error|warning)(?:\[(?P<code>[A-Z]+\d+)\])?: (?P<msg>.+)$")
-_DIAGNOSTIC_BODY = re.compile(r"^\s|^\d+\s*[|:]|^(?:help|note|suggestion): |^\.\.\.")
-_CLIPPY = re.compile(r"clippy::|rust-clippy|#\[deny\(clippy")
-_CAUSE_BODY = re.compile(
+_HEADER = lazy_compile(r"^(?P<level>error|warning)(?:\[(?P<code>[A-Z]+\d+)\])?: (?P<msg>.+)$")
+_DIAGNOSTIC_BODY = lazy_compile(r"^\s|^\d+\s*[|:]|^(?:help|note|suggestion): |^\.\.\.")
+_CLIPPY = lazy_compile(r"clippy::|rust-clippy|#\[deny\(clippy")
+_CAUSE_BODY = lazy_compile(
     r"^\s|^Caused by:|^(?:help|note): |^location searched:|^required by package|^As a reminder"
     r"|^perhaps you meant:|^candidate versions found|^versions that meet the requirements"
     r"|^the package `|^all possible versions conflict|^previously selected package"
     r"|^failed to select a version|^\.\.\. which satisfies|^\s*\.\.\. which"
 )
-_NETWORK = re.compile(
+_NETWORK = lazy_compile(
     r"(?:Could not|Couldn't) resolve host|Couldn't connect to server|Timeout was reached"
     r"|Connection (?:refused|reset|timed out)|connection (?:refused|reset|closed)"
     r"|Operation timed out|network is unreachable|dial tcp|i/o timeout|TLS handshake timeout"
     r"|Temporary failure in name resolution|failed to connect",
     re.IGNORECASE,
 )
-_SUMMARY = re.compile(r"^(?:could not compile|Could not compile|build failed)")
+_SUMMARY = lazy_compile(r"^(?:could not compile|Could not compile|build failed)")
 # "(B" is what is left of the ESC ( B that tput puts before colour resets.
-_DIFF_BODY = re.compile(r"^(?:\(B)?(?:[-+ ]|Diff in |\s*$)")
+_DIFF_BODY = lazy_compile(r"^(?:\(B)?(?:[-+ ]|Diff in |\s*$)")
 
 
 @dataclass(frozen=True, slots=True)

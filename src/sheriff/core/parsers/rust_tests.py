@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import find_locations, follow, merge_ranges, summary_lines
@@ -30,20 +31,20 @@ NEXTEST_LINE = (
 )
 NEXTEST_SUMMARY = r"^\s*Summary \[\s*[\d.]+m?s\]"
 
-_PANIC = re.compile(
+_PANIC = lazy_compile(
     r"^\s*thread '(?P<thread>[^']*)'(?: \(\d+\))? panicked at "
     r"(?:'(?P<old>.*?)(?:', (?P<oldloc>\S+:\d+:\d+))?$|(?P<loc>\S+:\d+:\d+):?$|(?P<rest>.*)$)"
 )
-_OLD_PANIC_END = re.compile(r"^(?P<text>.*)', (?P<loc>\S+:\d+:\d+)$")
-_PANIC_TAIL = re.compile(r"^\s*(?:note: |stack backtrace:|\d+: )")
-_SECTION_END = re.compile(r"^\s*(?:---- \S.*? stdout ----|failures:\s*$|test result: )")
-_NEXTEST_STATUS = re.compile(
+_OLD_PANIC_END = lazy_compile(r"^(?P<text>.*)', (?P<loc>\S+:\d+:\d+)$")
+_PANIC_TAIL = lazy_compile(r"^\s*(?:note: |stack backtrace:|\d+: )")
+_SECTION_END = lazy_compile(r"^\s*(?:---- \S.*? stdout ----|failures:\s*$|test result: )")
+_NEXTEST_STATUS = lazy_compile(
     r"^\s*(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|SIGBUS|TIMEOUT|LEAK|LEAK-FAIL|ABORT"
     r"|SLOW|START|RETRY|TRY \d+ \w+)\s+\[|^\s*Summary \[|^─{8,}|^\s*Cancelling|^error: "
 )
-_FRAME_AT = re.compile(r"^\s+at (?P<path>\S+\.rs):(?P<line>\d+)")
-_LIBRARY_FRAME = re.compile(r"^/rustc/|/\.cargo/registry/|/library/(?:std|core|alloc|test)/")
-_CRASH = re.compile(
+_FRAME_AT = lazy_compile(r"^\s+at (?P<path>\S+\.rs):(?P<line>\d+)")
+_LIBRARY_FRAME = lazy_compile(r"^/rustc/|/\.cargo/registry/|/library/(?:std|core|alloc|test)/")
+_CRASH = lazy_compile(
     r"unwrap\(\)|expect\(|index out of bounds|attempt to |overflow|divide by zero"
     r"|has overflowed its stack|SIGSEGV|SIGABRT"
 )

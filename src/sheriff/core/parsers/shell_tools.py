@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers.base import Parser, follow, rule
 from sheriff.core.scan import Hit
 
-_GCC = re.compile(
+_GCC = lazy_compile(
     r"^(?P<path>[^\s:]+):(?P<line>\d+):\d+: (?:note|warning|error|style|info): "
     r"(?P<message>.+) \[(?P<code>SC\d{4})\]$"
 )
-_TTY_HEADER = re.compile(r"^In (?P<path>\S+) line (?P<line>\d+):$")
-_TTY_CODE = re.compile(r"\^-*\^? (?P<code>SC\d{4}) \((?P<level>\w+)\): (?P<message>.+)$")
+_TTY_HEADER = lazy_compile(r"^In (?P<path>\S+) line (?P<line>\d+):$")
+_TTY_CODE = lazy_compile(r"\^-*\^? (?P<code>SC\d{4}) \((?P<level>\w+)\): (?P<message>.+)$")
 
 _RULES = (
     rule("shell.gcc", r"\[SC\d{4}\]", _GCC.pattern, before=2, after=10),

@@ -6,28 +6,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, find_locations, rule
 from sheriff.core.parsers.misc_family import block_end, capped, joined, previous_line
 from sheriff.core.scan import Hit
 
-_NOT_OK = re.compile(
+_NOT_OK = lazy_compile(
     r"^(?P<indent>\s*)not ok(?: (?P<number>\d+))?(?:\s*-)?(?P<desc>.*?)"
     r"(?:(?<!\s)\s+#\s*(?P<directive>TODO|SKIP|skip|todo)\b.*)?$"
 )
-_RESULT = re.compile(
+_RESULT = lazy_compile(
     r"^(?:\s*)?(?:(?P<other>\S+\.t)\s+\(Wstat: \d+.*Failed: \d+\)|Result: FAIL$"
     r"|# Looks like you failed \d+ tests? of \d+)"
 )
-_PERL_AT = re.compile(r"at (?P<path>\S+?) line (?P<line>\d+)\.?")
-_FILE = re.compile(r"^(?P<file>\S+\.t)\s\.+(?:\s|$)")
-_NEXT_RESULT = re.compile(r"^\s*(?:not )?ok\b|^\s*\d+\.\.\d+\s*$")
-_TIMEOUT = re.compile(r"(?i)timed? ?out|timeout")
-_EXCEPTION = re.compile(r"(?i)\bdied\b|exception|error:|uncaught|stack:")
+_PERL_AT = lazy_compile(r"at (?P<path>\S+?) line (?P<line>\d+)\.?")
+_FILE = lazy_compile(r"^(?P<file>\S+\.t)\s\.+(?:\s|$)")
+_NEXT_RESULT = lazy_compile(r"^\s*(?:not )?ok\b|^\s*\d+\.\.\d+\s*$")
+_TIMEOUT = lazy_compile(r"(?i)timed? ?out|timeout")
+_EXCEPTION = lazy_compile(r"(?i)\bdied\b|exception|error:|uncaught|stack:")
 
 # Test::More's diagnostics on stderr, which non-verbose ``prove`` still shows.
-_DIAG = re.compile(r"^(?P<indent>\s*)#\s+Failed test (?:'(?P<name>.*)'|(?P<at>at .*))$")
+_DIAG = lazy_compile(r"^(?P<indent>\s*)#\s+Failed test (?:'(?P<name>.*)'|(?P<at>at .*))$")
 
 RULES = (
     rule("tap.diag", r"#[ \t]+Failed test ", _DIAG.pattern, before=3, after=10),
