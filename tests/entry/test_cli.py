@@ -47,6 +47,22 @@ def test_unreadable_input_exits_2_with_one_line_reason(tmp_path: Path) -> None:
     assert "no such file" in completed.stderr
 
 
+def test_a_missing_path_among_several_stops_the_run_before_any_triage(tmp_path: Path) -> None:
+    present = tmp_path / "a.log"
+    present.write_bytes(b"FAILED tests/test_a.py::test_b - assert 1\n")
+    result = runner.invoke(app, ["triage", str(present), str(tmp_path / "b.log")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"sheriff: no such file: {tmp_path / 'b.log'}")
+
+
+def test_stdin_named_twice_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["triage", "-", "-"], input="log\n")
+    assert result.exit_code == 2
+    assert "read only once" in result.output
+
+
 def test_invalid_budget_is_a_clear_error(tmp_path: Path) -> None:
     log = tmp_path / "a.log"
     log.write_bytes(b"x\n")

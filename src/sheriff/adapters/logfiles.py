@@ -8,8 +8,11 @@ whole-job file and per-step files, the per-step files are used.
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
 import os
+import stat
 import sys
 import zipfile
 import zlib
@@ -23,6 +26,9 @@ CHUNK_BYTES = 16 << 20
 MAX_ARCHIVE_MEMBERS = 5_000
 MAX_ARCHIVE_BYTES = 4 << 30
 
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
+
 
 class FileLogReader:
     """Streams the bytes of a log named by a path (or ``-``)."""
@@ -32,13 +38,16 @@ class FileLogReader:
 
     def chunks(self, name: str) -> Iterator[bytes]:
         """The log's bytes in order; raises InputError with a reason when unreadable."""
-        if name == "-":
-            yield from _read_stream(sys.stdin.buffer, self._chunk_bytes)
-            return
-        path = Path(name)
-        _check_readable(path)
         try:
-            if zipfile.is_zipfile(path):
+            if name == "-":
+                yield from _stream_chunks(name, sys.stdin.buffer, self._chunk_bytes)
+                return
+            path = Path(name)
+            _check_readable(path)
+            if not _is_regular(name):  # a pipe or a device: read once, in order
+                with path.open("rb") as stream:
+                    yield from _stream_chunks(name, stream, self._chunk_bytes)
+            elif zipfile.is_zipfile(path):
                 yield from _archive_chunks(path, self._chunk_bytes)
             elif _is_gzip(path):
                 with gzip.open(path, "rb") as stream:
@@ -57,13 +66,14 @@ class FileLogReader:
 
 def prefetch(names: Sequence[str]) -> None:
     """Ask the kernel to start reading these files into its cache now, so that the disk
-    works while Sheriff starts up; a file already cached costs nothing. Files that cannot
-    be opened are left for ``chunks`` to report."""
+    works while Sheriff starts up; a file already cached costs nothing. Only regular files
+    are opened (a pipe has nothing to read ahead, and opening one meddles with its
+    writer); those that cannot be opened are left for ``chunks`` to report."""
     advise = getattr(os, "posix_fadvise", None)  # Linux and most Unixes, not macOS
     if advise is None:
         return
     for name in names:
-        if name == "-":
+        if name == "-" or not _is_regular(name):
             continue
         try:
             handle = os.open(name, os.O_RDONLY)
@@ -71,10 +81,44 @@ def prefetch(names: Sequence[str]) -> None:
             continue
         try:
             advise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:  # not a regular file: nothing to read ahead
-            pass
         finally:
             os.close(handle)
+
+
+def check_inputs(names: Sequence[str]) -> None:
+    """Raise ``InputError`` for the first log that cannot be read, before any is read:
+    a missing third file should not cost the triage of the first two, nor hide their
+    reports after it. Standard input (``-``) can be read once only."""
+    if list(names).count("-") > 1:
+        raise InputError(
+            "standard input (-) is given more than once and can be read only once",
+            hint="give - for one log and save the others to files",
+        )
+    for name in names:
+        if name != "-":
+            _check_readable(Path(name))
+            _check_permission(name)
+
+
+def _check_permission(name: str) -> None:
+    """A regular file is opened and closed (what reading needs); a pipe or device is not
+    opened, only its permission asked (opening a pipe would wait for, or end, its writer)."""
+    try:
+        if _is_regular(name):
+            os.close(os.open(name, os.O_RDONLY))
+        elif not os.access(name, os.R_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as error:
+        raise InputError(
+            f"cannot open {name}: {error.strerror or error}", hint="check the file's permissions"
+        ) from error
+
+
+def _is_regular(name: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name).st_mode)
+    except OSError:
+        return False
 
 
 def _check_readable(path: Path) -> None:
@@ -86,7 +130,7 @@ def _check_readable(path: Path) -> None:
 
 def _is_gzip(path: Path) -> bool:
     with path.open("rb") as stream:
-        return stream.read(2) == b"\x1f\x8b"
+        return stream.read(2) == _GZIP_MAGIC
 
 
 class _Readable(Protocol):
@@ -96,6 +140,52 @@ class _Readable(Protocol):
 def _read_stream(stream: _Readable, size: int) -> Iterator[bytes]:
     while chunk := stream.read(size):
         yield chunk
+
+
+def _stream_chunks(name: str, stream: _Readable, size: int) -> Iterator[bytes]:
+    """A log read once, in order (standard input, a pipe): gzip is told by its first
+    bytes and inflated as it comes; a zip archive needs a file (its index is at its end)."""
+    head = _read_head(stream, len(_ZIP_MAGIC))
+    rest = _Replayed(head, stream)
+    if head.startswith(_GZIP_MAGIC):
+        with gzip.GzipFile(fileobj=rest, mode="rb") as inflated:
+            yield from _read_stream(inflated, size)
+    elif head.startswith(_ZIP_MAGIC):
+        source = "standard input" if name == "-" else name
+        raise InputError(
+            f"{source} is a zip archive, which cannot be read as a stream",
+            hint="save the archive to a file and give its path",
+        )
+    else:
+        yield from _read_stream(rest, size)
+
+
+def _read_head(stream: _Readable, size: int) -> bytes:
+    """The first ``size`` bytes (fewer at the end): a pipe may give them in pieces."""
+    head = b""
+    while len(head) < size and (piece := stream.read(size - len(head))):
+        head += piece
+    return head
+
+
+class _Replayed:
+    """A stream whose first bytes were read to tell its format, and are read again."""
+
+    def __init__(self, head: bytes, rest: _Readable) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+        else:
+            data, self._head = self._head[:size], self._head[size:]
+        return data
+
+    def seek(self, offset: int, /) -> int:
+        raise io.UnsupportedOperation("a log read as a stream cannot seek")
 
 
 def _archive_chunks(path: Path, size: int) -> Iterator[bytes]:

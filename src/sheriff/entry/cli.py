@@ -73,7 +73,7 @@ def triage(
     cannot be read.
     """
     with _without_cycle_collection():
-        from sheriff.adapters.logfiles import FileLogReader, prefetch
+        from sheriff.adapters.logfiles import FileLogReader, check_inputs, prefetch
 
         prefetch(paths)  # the disk reads while the scanner is imported
         from sheriff.adapters.parallel_scan import ProcessPartScanner
@@ -82,6 +82,7 @@ def triage(
         from sheriff.entry.triage_settings import load_triage_settings
 
         try:
+            check_inputs([*paths, *([passing_log] if passing_log is not None else [])])
             settings = load_triage_settings(config, budget)
             request = TriageRequest(paths, settings.budget, passing_log, repo, platform)
             matcher = stage_one_matcher(settings, paths)
