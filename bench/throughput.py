@@ -2,8 +2,8 @@
 
 Builds bench/.cache/big.log from real dev logs (LogChunks + cidiff failing logs, repeated
 until 100 MB), runs ``sheriff triage … --format json`` and ``python -m sheriff triage …``
-three times each, beside ``grep -cE`` on the same file, and writes
-bench/results/throughput.md.
+three times each, beside ``grep -cE`` on the same file; then times ``sheriff triage`` on
+the dev log of median size (start-up's share), and writes bench/results/throughput.md.
 
     python bench/throughput.py [--runs 3] [--size-mb 100]
 """
@@ -34,6 +34,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 CACHE = BENCH / ".cache"
 BIG_LOG = CACHE / "big.log"
+TYPICAL_LOG = CACHE / "typical.log"
 RESULTS = BENCH / "results" / "throughput.md"
 GNU_TIME = Path("/usr/bin/time")
 GREP_PATTERN = "error|fail|exception|fatal|traceback|panic"
@@ -66,6 +67,17 @@ def build_big_log(path: Path, size: int) -> None:
                 written += len(chunk)
                 if written >= size:
                     break
+
+
+def build_typical_log(path: Path) -> int:
+    """The dev log of median size (LogChunks and cidiff failing logs), for the latency of
+    one ordinary triage, where start-up is most of the time. Returns its size."""
+    logs = sorted(source_logs(), key=len)
+    typical = logs[len(logs) // 2]
+    if not path.exists() or path.read_bytes() != typical:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(typical)
+    return len(typical)
 
 
 # --- measuring one process ---------------------------------------------------------------
@@ -216,7 +228,35 @@ def compile_sheriff() -> Path:
     return package
 
 
-def build_report(results: list[Result], size: int, command: str, package: Path) -> str:
+@dataclass(frozen=True)
+class Latency:
+    """Wall times of ``sheriff triage`` on one typical log."""
+
+    size: int
+    runs: list[Measure]
+
+
+def latency_section(latency: Latency) -> list[str]:
+    times = [m.seconds for m in latency.runs]
+    row = [
+        f"`sheriff triage bench/.cache/typical.log --format json` ({latency.size / 1e3:.0f} kB)",
+        f"{min(times):.2f}",
+        f"{statistics.median(times):.2f}",
+        ",".join(str(m.returncode) for m in latency.runs),
+    ]
+    return [
+        "## One typical log\n",
+        "The dev log of median size, triaged alone: start-up (imports, the command line) "
+        "is most of this time. No target is set for it; it is here so that changes to "
+        f"start-up show. {len(times)} runs, after the runs above.\n",
+        md_table(["command", "best s", "median s", "exit codes"], [row]),
+        "",
+    ]
+
+
+def build_report(
+    results: list[Result], size: int, command: str, package: Path, latency: Latency
+) -> str:
     mb = size / 1e6
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = [
@@ -278,6 +318,7 @@ def build_report(results: list[Result], size: int, command: str, package: Path) 
             "## Commands\n",
             commands,
             "",
+            *latency_section(latency),
         ]
     )
 
@@ -328,9 +369,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for label, command in commands
     ]
+    typical_size = build_typical_log(TYPICAL_LOG)
+    typical = [*sheriff_command(), "triage", str(TYPICAL_LOG.relative_to(REPO)), "--format"]
+    latency = Latency(typical_size, [measure([*typical, "json"]) for _ in range(args.runs * 2)])
     argv_text = " ".join(argv or sys.argv[1:])
     reproduce = f"python bench/throughput.py {argv_text}".strip()
-    report = build_report(results, size, reproduce, package)
+    report = build_report(results, size, reproduce, package, latency)
     print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")
