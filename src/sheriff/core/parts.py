@@ -27,15 +27,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sheriff.core.kept_lines import joined_regions, merge_regions
+from sheriff.core.line_offsets import spans_around
 from sheriff.core.logview import LogView, Region
-from sheriff.core.scan import (
-    MAX_NOVEL_LINES,
-    NOVEL_RADIUS,
-    Hit,
-    RuleSet,
-    ScanResult,
-    spans_around,
-)
+from sheriff.core.scan import MAX_NOVEL_LINES, NOVEL_RADIUS, Hit, RuleSet, ScanResult
 
 
 class HitRecord(NamedTuple):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sheriff.core.diffing import PassingBaseline
 from sheriff.core.kept_lines import MAX_KEPT_LINES, KeptLines, joined_regions, merge_regions
+from sheriff.core.line_offsets import candidate_line_indices, matched_lines, spans_around
 from sheriff.core.lines import LineCarry
 from sheriff.core.logview import LogView, Region
 from sheriff.core.rules import Hit, Rule, RuleSet, TriggerMatcher, window
@@ -27,7 +27,6 @@ __all__ = [
     "ScanResult",
     "context_lines",
     "scan_bytes",
-    "spans_around",
 ]
 
 HEAD_LINES = 40
@@ -43,7 +42,6 @@ failing tests (or one written to be) took 40 s and 2 GB; the report names 200 fa
 Past the limit only the last ``TAIL_LINES`` lines are still examined (the summary and
 the exit line are there), and the lines left unexamined are counted in the report."""
 _NO_LIMIT = 1 << 62
-_CR_AS_LF = bytes.maketrans(b"\r", b"\n")
 MAX_NOVEL_LINES = 50_000
 """Lines absent from the passing log that are kept as evidence, at most."""
 NOVEL_RADIUS = 2  # lines kept either side of each of them
@@ -170,7 +168,7 @@ class LogScanner:
 
     def _examine_tail(self, tail: list[bytes], base: int) -> None:
         """Confirm the candidates of the last lines, left unexamined past the limit."""
-        for index in _matched_lines(tail, 0, len(tail) - 1, self._matcher.candidate_offsets):
+        for index in matched_lines(tail, 0, len(tail) - 1, self._matcher.candidate_offsets):
             number = base + index + 1
             if number not in self._examined:
                 self._examined.add(number)
@@ -194,7 +192,7 @@ class LogScanner:
         self._novel_kept.keep_carried(extended, base, self._lines_before + 1)
         spans = self._carried_noisy_span(extended, base)
         anchors: list[int] = []
-        for index in self._candidate_line_indices(buffer):
+        for index in candidate_line_indices(buffer, self._matcher.candidate_offsets):
             hits = self._record(extended, index + offset, base)
             if any(not hit.rule.structural for hit in hits):
                 anchors.append(index + offset)
@@ -249,7 +247,7 @@ class LogScanner:
     def _examine_noisy(self, lines: list[bytes], base: int, spans: list[tuple[int, int]]) -> None:
         """Look for noisy rules inside the given spans of line indices."""
         for first, last in spans:
-            for index in _matched_lines(lines, first, last, self._matcher.noisy_offsets):
+            for index in matched_lines(lines, first, last, self._matcher.noisy_offsets):
                 number = base + index + 1
                 if number in self._examined or self._limited:
                     continue
@@ -271,56 +269,6 @@ class LogScanner:
             if self._baseline.is_novel(extended[index]):
                 self._novel.append(base + index + 1)
                 self._novel_kept.keep_window(extended, index, base, NOVEL_RADIUS, NOVEL_RADIUS)
-
-    def _candidate_line_indices(self, buffer: bytes) -> list[int]:
-        """0-based indices, within ``buffer``'s lines, of lines holding a candidate.
-
-        The triggers are searched with every ``\\r`` read as ``\\n`` (same offsets): a
-        line that starts after a bare ``\\r`` starts a line for ``^`` too, as it does for
-        the line numbers, however the log was cut into chunks.
-        """
-        indices: list[int] = []
-        position = 0
-        line_index = 0
-        bare_newlines = b"\r" not in buffer
-        searched = buffer if bare_newlines else buffer.translate(_CR_AS_LF)
-        for found in self._matcher.candidate_offsets(searched):
-            if bare_newlines:
-                offset = found
-                line_index += buffer.count(b"\n", position, offset)
-            else:  # breaks: every CR or LF, less one per CRLF (offset is not inside one)
-                offset = found - 1 if buffer[found - 1 : found + 1] == b"\r\n" else found
-                line_index += searched.count(b"\n", position, offset)
-                line_index -= buffer.count(b"\r\n", position, offset)
-            position = offset
-            if not indices or indices[-1] != line_index:
-                indices.append(line_index)
-        return indices
-
-
-def _matched_lines(
-    lines: list[bytes], first: int, last: int, offsets: Callable[[bytes], Iterable[int]]
-) -> Iterator[int]:
-    """Indices of the lines in ``lines[first : last + 1]`` where ``offsets`` (a matcher
-    searching them joined by ``\\n``) found something, once per match, in order."""
-    joined = b"\n".join(lines[first : last + 1])
-    index, position = first, 0
-    for found in offsets(joined):
-        index += joined.count(b"\n", position, found)
-        position = found
-        yield index
-
-
-def spans_around(indices: list[int], radius: int, last: int) -> list[tuple[int, int]]:
-    """Merged spans of ``radius`` lines either side of each index, within ``[0, last]``."""
-    spans: list[tuple[int, int]] = []
-    for index in sorted(indices):
-        first, end = max(index - radius, 0), min(index + radius, last)
-        if spans and first <= spans[-1][1] + 1:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
-        else:
-            spans.append((first, end))
-    return spans
 
 
 def context_lines(rules: RuleSet) -> int:
