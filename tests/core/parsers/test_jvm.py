@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sheriff.core.model import FailureType, Finding, Location, Strength
 from sheriff.core.parsers import parse_log
 from sheriff.core.parsers.jvm import PARSER
@@ -134,6 +136,32 @@ def test_javac_errors() -> None:
         Location("src/Cart.java", 25),
         Location("src/Cart.java", 29),
     )
+
+
+@pytest.mark.parametrize(
+    ("log", "detail"),
+    [
+        (
+            f"{CIDIFF}/astor_1260/fail.log",
+            [
+                "symbol:   method getExecutedTests()",
+                "location: variable flacocoResult of type "
+                "fr.spoonlabs.flacoco.api.result.FlacocoResult",
+            ],
+        ),
+        ("javac/javac_error.log", ["String rate = COUPONS.get(code);", "^"]),
+        ("maven/maven_compile_error.log", []),
+    ],
+)
+def test_a_compile_errors_message_stops_before_the_next_error(log: str, detail: list[str]) -> None:
+    """The errors of one compilation are one finding; its message is the first error
+    with its own detail lines (javac's symbol/location, the caret), not the next error."""
+    data = read_shared(log) if log.startswith(CIDIFF) else read_tool_fixture(log)
+    found = next(f for f in findings(data) if f.tool == "javac")
+    assert len(found.locations) >= 3
+    first, *rest = found.message.splitlines()
+    assert f":{found.locations[0].line}: " in first
+    assert [line.strip() for line in rest] == detail
 
 
 def test_checkstyle_errors_are_lint_but_warnings_are_not_reported() -> None:

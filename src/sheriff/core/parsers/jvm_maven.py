@@ -94,7 +94,11 @@ def _compile_finding(view: LogView, group: list[Hit], confirmed: bool) -> Findin
     end = block_end(view, last.number, lambda text: bool(_CONTINUATION.match(text)), limit=25)
     parts = [p for hit in group if (p := _error_parts(hit)) is not None]
     path, line, msg = parts[0]
-    detail = joined(view, first.number + 1, message_end(view, first.number, 4), limit=300)
+    detail_end = message_end(view, first.number, 4)
+    later = [hit.number for hit in group if hit.number > first.number]
+    if later:  # the next error is not this one's detail
+        detail_end = min(detail_end, later[0] - 1)
+    detail = joined(view, first.number + 1, detail_end, limit=300)
     span_text = joined(view, first.number, end, limit=4000)
     failure_type, sub_type = _compile_error_type(msg, span_text)
     ext = path.rsplit(".", 1)[-1]
