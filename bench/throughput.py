@@ -214,7 +214,19 @@ def machine_info() -> list[tuple[str, str]]:
         ("python", sys.version.split()[0]),
         ("platform", platform.platform()),
         ("peak RSS source", "GNU time -v" if GNU_TIME.exists() else "wait4 ru_maxrss"),
+        ("python speed (`sum(range(10**7))`, best of 5)", f"{python_calibration_ms():.0f} ms"),
     ]
+
+
+def python_calibration_ms() -> float:
+    """A fixed pure-Python loop: this shared VM's speed drifts by half or more between
+    days, and the grep row alone does not show how fast Python runs."""
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10**7))
+        timings.append(time.perf_counter() - start)
+    return min(timings) * 1000
 
 
 def compile_sheriff() -> Path:
