@@ -33,3 +33,13 @@ def test_nothing_left_out_says_nothing() -> None:
     assert len(report.failures) == 1
     assert "JSON output" not in render_markdown(report)
     assert "JSON output" not in render_text(report)
+
+
+def test_a_finding_with_several_errors_says_how_many_more_places() -> None:
+    """The three errors of one failed compilation are one finding; its row names the
+    first place and says there are more."""
+    report = triage_bytes(read_shared("cidiff-breakages/breakages/astor_1260/fail.log"))
+    compile_error = report.failures[0].finding
+    assert len(compile_error.locations) == 3
+    first = compile_error.locations[0]
+    assert f"| `{first.path}:{first.line}` and 2 more |" in render_markdown(report)

@@ -24,7 +24,9 @@ def _where(failure: Failure) -> str:
     if not locations:
         return f"log line {failure.finding.anchor}"
     first = locations[0]
-    return f"`{first.path}:{first.line}`" if first.line else f"`{first.path}`"
+    where = f"`{first.path}:{first.line}`" if first.line else f"`{first.path}`"
+    # several errors of one compilation or lint run are one finding: say it has more
+    return f"{where} and {len(locations) - 1} more" if len(locations) > 1 else where
 
 
 def _cell(text: str) -> str:
