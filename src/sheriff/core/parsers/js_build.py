@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from sheriff.core.lazy_regex import lazy_compile
+from sheriff.core.line_spans import LineSpans
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.parsers.base import Parser, merge_ranges, rule
@@ -72,11 +73,11 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     headers = [h.number for h in by_kind.get("ts_header", [])]
     typed = [h for h in by_kind.get("tsc", []) if _is_type_error(h)]
     findings.extend(_type_errors(view, run, headers) for run in group_hits(typed, gap=12))
-    claimed = [(f.anchor, max(last for _, last in f.ranges)) for f in findings]
+    claimed = LineSpans((f.anchor, max(last for _, last in f.ranges)) for f in findings)
     findings.extend(
         _bundler(view, run)
         for run in group_hits(by_kind.get("bundler", []), gap=6)
-        if not any(a <= run[0].number <= b for a, b in claimed)
+        if run[0].number not in claimed
     )
     findings.extend(_coffee(view, hit) for hit in by_kind.get("coffee", []))
     return findings

@@ -10,6 +10,7 @@ failures. tape prints ``not ok 3 title`` with a YAML block (``operator``, ``expe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,11 +71,13 @@ def mocha_findings(
 ) -> tuple[list[Finding], list[LineRange]]:
     findings: list[Finding] = []
     claimed: list[LineRange] = []
+    summaries = [hit.number for hit in hits if hit.rule.id.endswith(".mocha_failing")]
     for hit in hits:
         name = hit.rule.id.rsplit(".", 1)[1]
         if name == "mocha_failing" and hit.match is not None:
             count = int(hit.match.group("count"))
-            for item in _items(view, hit.number, count):
+            later = summaries[bisect_right(summaries, hit.number) :]
+            for item in _items(view, hit.number, count, later[0] if later else None):
                 claimed.append((item.header, item.last))
                 findings.append(_finding(view, item, cypress))
         elif name == "node_test" and hit.match is not None:
@@ -89,11 +92,14 @@ def mocha_findings(
     return findings, claimed
 
 
-def _items(view: LogView, failing: int, count: int) -> list[_Item]:
+def _items(view: LogView, failing: int, count: int, next_summary: int | None) -> list[_Item]:
+    """The numbered items after a ``N failing`` line, up to the next such line: a log of
+    thousands of summaries would otherwise read 2,000 lines after each."""
     items: list[_Item] = []
     expected = 1
     number = failing + 1
-    while expected <= min(count, _MAX_ITEMS) and number < failing + 2000:
+    end = min(failing + 2000, next_summary or failing + 2000)
+    while expected <= min(count, _MAX_ITEMS) and number < end:
         text = view.text(number)
         if text is None:
             break

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from sheriff.core.lazy_regex import lazy_compile
+from sheriff.core.line_spans import LineSpans
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import rule
@@ -56,8 +57,9 @@ def node_findings(view: LogView, hits: Sequence[Hit], claimed: list[LineRange]) 
     """Errors followed by a stack, outside every test runner's block."""
     findings: list[Finding] = []
     seen: set[int] = set()
+    runners = LineSpans(claimed)
     for hit in hits:
-        if any(a <= hit.number <= b for a, b in claimed):
+        if hit.number in runners:
             continue
         frames = _frames_after(view, hit.number)
         if frames is None or not (frames or _titled_alike(view, hit.number)):

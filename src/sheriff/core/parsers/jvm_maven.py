@@ -9,10 +9,12 @@ earlier cause becomes a finding of its own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
 from sheriff.core.lazy_regex import lazy_compile
+from sheriff.core.line_spans import LineSpans
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength
 from sheriff.core.parsers.base import rule
@@ -80,11 +82,11 @@ def _error_parts(hit: Hit) -> tuple[str, int, str] | None:
     return path, int(line), match.group("msg")
 
 
-def _confirmed(view: LogView, group: list[Hit], goal_spans: Sequence[LineRange]) -> bool:
+def _confirmed(view: LogView, group: list[Hit], goal_spans: LineSpans) -> bool:
     """Maven-style errors count when Maven's COMPILATION ERROR header or a goal block frames
     them; other tools (code generators, example compilers) print the same shape."""
     first = group[0]
-    if first.rule.id != "jvm.maven.compile" or _within(first, goal_spans):
+    if first.rule.id != "jvm.maven.compile" or first.number in goal_spans:
         return True
     return previous_line(view, first.number, _COMPILATION_HEADER, limit=4) is not None
 
@@ -163,12 +165,9 @@ def _version_finding(view: LogView, hit: Hit) -> Finding:
     )
 
 
-def _within(hit: Hit, spans: Sequence[LineRange]) -> bool:
-    return any(first <= hit.number <= last for first, last in spans)
-
-
 def _causes(view: LogView, hits: Sequence[Hit], goal_spans: list[LineRange]) -> list[Finding]:
     """Compile errors, checkstyle violations and class-version clashes, in log order."""
+    in_goals = LineSpans(goal_spans)
     compiles = [
         h
         for h in hits
@@ -180,17 +179,18 @@ def _causes(view: LogView, hits: Sequence[Hit], goal_spans: list[LineRange]) -> 
         for h in hits
         if h.rule.id in {"jvm.maven.compile", "jvm.maven.checkstyle"} and _is_checkstyle(h)
     ]
-    outside = [hit for hit in compiles if not _within(hit, goal_spans)]
+    outside = [hit for hit in compiles if hit.number not in in_goals]
     findings = [
-        _compile_finding(view, group, _confirmed(view, group, goal_spans))
+        _compile_finding(view, group, _confirmed(view, group, in_goals))
         for group in clusters(outside or compiles, 12)
     ]
     findings.extend(_checkstyle_finding(group) for group in clusters(styles, gap=6))
-    covered = [r for f in findings for r in f.ranges]
+    covered = LineSpans([*(r for f in findings for r in f.ranges), *goal_spans])
     for hit in hits:
-        if hit.rule.id == "jvm.maven.version" and not _within(hit, [*covered, *goal_spans]):
+        if hit.rule.id == "jvm.maven.version" and hit.number not in covered:
             findings.append(_version_finding(view, hit))
-            covered.extend(findings[-1].ranges)
+            for first, last in findings[-1].ranges:
+                covered.add(first, last)
     return findings
 
 
@@ -201,24 +201,60 @@ _RELATED_TYPES = (
 )
 
 
-def _explains(cause: Finding, goal: Finding) -> bool:
-    if goal.failure_type is FailureType.TEST:
-        return False
-    if goal.sub_type == "maven" and goal.failure_type is FailureType.BUILD:
-        return True  # an unclassified plugin failure: the earlier cause says what it was
-    return any(
-        cause.failure_type in group and goal.failure_type in group for group in _RELATED_TYPES
-    )
+class _GoalTargets:
+    """Attaches each goal block (in log order) to the last earlier finding that explains
+    it, or keeps it as a finding of its own.
+
+    A cause explains a goal of a related failure type (``_RELATED_TYPES``); an
+    unclassified plugin failure (BUILD, ``maven``) is explained by any cause, a failed
+    test goal by none. "Last" means the latest goal block kept on its own, else the
+    cause with the latest anchor before the goal's. Indexes by type answer that without
+    walking every finding for every goal (a log of thousands of goal blocks).
+    """
+
+    def __init__(self, causes: list[Finding]) -> None:
+        self.findings = causes  # sorted by anchor
+        self._anchors = [cause.anchor for cause in causes]
+        self._by_group = {
+            group: [i for i, cause in enumerate(causes) if cause.failure_type in group]
+            for group in _RELATED_TYPES
+        }
+        self._kept: list[int] = []  # goal blocks kept on their own, by position
+        self._kept_by_group: dict[frozenset[FailureType], list[int]] = {
+            group: [] for group in _RELATED_TYPES
+        }
+
+    def place(self, goal: Finding) -> None:
+        index = self._target(goal)
+        if index is not None:
+            cause = self.findings[index]
+            self.findings[index] = replace(cause, ranges=(*cause.ranges, *goal.ranges))
+            return
+        self.findings.append(goal)
+        self._kept.append(len(self.findings) - 1)
+        group = _group_of(goal)
+        if group is not None:
+            self._kept_by_group[group].append(len(self.findings) - 1)
+
+    def _target(self, goal: Finding) -> int | None:
+        if goal.failure_type is FailureType.TEST:
+            return None
+        earlier = bisect_left(self._anchors, goal.anchor)  # causes before the goal
+        if goal.sub_type == "maven" and goal.failure_type is FailureType.BUILD:
+            # an unclassified plugin failure: the earlier cause says what it was
+            return self._kept[-1] if self._kept else (earlier - 1 if earlier else None)
+        group = _group_of(goal)
+        if group is None:
+            return None
+        if self._kept_by_group[group]:
+            return self._kept_by_group[group][-1]
+        related = self._by_group[group]
+        count = bisect_left(related, earlier)
+        return related[count - 1] if count else None
 
 
-def _attach_goal(findings: list[Finding], goal: Finding) -> bool:
-    """Add a goal block to the last earlier finding it explains; False when none does."""
-    for index in range(len(findings) - 1, -1, -1):
-        cause = findings[index]
-        if cause.anchor < goal.anchor and _explains(cause, goal):
-            findings[index] = replace(cause, ranges=(*cause.ranges, *goal.ranges))
-            return True
-    return False
+def _group_of(finding: Finding) -> frozenset[FailureType] | None:
+    return next((group for group in _RELATED_TYPES if finding.failure_type in group), None)
 
 
 def parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
@@ -229,11 +265,10 @@ def parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
         dependency_findings(view, [h for h in hits if h.rule.id.startswith("jvm.maven.dep")])
     )
     findings.sort(key=lambda finding: finding.anchor)
+    targets = _GoalTargets(findings)
     for hit, span in zip(goals, goal_spans, strict=True):
-        goal = classify_goal(hit, span, joined(view, span[0], span[1], limit=4000))
-        if not _attach_goal(findings, goal):
-            findings.append(goal)
-    return findings
+        targets.place(classify_goal(hit, span, joined(view, span[0], span[1], limit=4000)))
+    return targets.findings
 
 
 FAMILY = Family("maven", RULES, parse)

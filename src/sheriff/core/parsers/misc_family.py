@@ -109,6 +109,50 @@ def previous_line(
     return None
 
 
+class LineAbove:
+    """``previous_line`` asked for ascending starts, each line read about once.
+
+    Asked for every failure of a dense log with a long reach (a TAP file header up to
+    300 lines above each ``not ok``), ``previous_line`` reads the same lines again and
+    again. A start after the last one reads only the lines between them; below those,
+    the last search already knows where the walk stops (a match, or a line not kept).
+    """
+
+    def __init__(self, view: LogView, pattern: re.Pattern[str], *, limit: int = 40) -> None:
+        self._view = view
+        self._pattern = pattern
+        self._limit = limit
+        self._start: int | None = None
+        self._stop: tuple[int, re.Match[str] | None] | None = None
+        """Where the last search stopped: a match, or a line not kept (None match)."""
+
+    def find(self, start: int) -> tuple[int, re.Match[str]] | None:
+        """What ``previous_line(view, start, pattern, limit=limit)`` returns."""
+        floor = max(start - self._limit, 0)  # the lowest line read is floor + 1
+        previous = self._start
+        if previous is None or start <= previous:
+            stop = self._walk(start - 1, floor)
+        else:
+            stop = self._walk(start - 1, max(previous - 1, floor))
+            if stop is None and previous - 1 > floor:
+                stop = self._stop if self._stop is not None and self._stop[0] > floor else None
+        self._start, self._stop = start, stop
+        if stop is None or stop[1] is None:
+            return None
+        return stop[0], stop[1]
+
+    def _walk(self, high: int, low: int) -> tuple[int, re.Match[str] | None] | None:
+        """The first stop walking down from ``high`` to just above ``low``."""
+        for number in range(high, low, -1):
+            text = line_at(self._view, number)
+            if text is None:
+                return number, None
+            match = self._pattern.search(text)
+            if match:
+                return number, match
+        return None
+
+
 def next_nonblank(view: LogView, start: int, *, limit: int = 6) -> tuple[int, str] | None:
     """The first non-blank kept line after ``start``."""
     for number in range(start + 1, start + limit + 1):

@@ -8,6 +8,7 @@ same way. phpt failures are a diff block followed by a ``FAIL title [path.phpt]`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from sheriff.core.lazy_regex import lazy_compile
@@ -61,11 +62,13 @@ RULES = (
 )
 
 
-def _section_of(hit: Hit, sections: Sequence[Hit]) -> str | None:
-    before = [section for section in sections if section.number < hit.number]
+def _section_of(hit: Hit, sections: Sequence[Hit], section_lines: list[int]) -> str | None:
+    """What the last section header above the hit announces (``section_lines``: the
+    headers' line numbers, in order)."""
+    before = bisect_left(section_lines, hit.number)
     if not before:
         return None
-    match = before[-1].match
+    match = sections[before - 1].match
     return match.group("what") if match else None
 
 
@@ -192,10 +195,12 @@ def _single(hit: Hit, failure_type: FailureType, sub_type: str, tool: str) -> Fi
 
 def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     sections = [hit for hit in hits if hit.rule.id == "php.section"]
+    section_lines = [section.number for section in sections]
     findings: list[Finding] = []
     for hit in hits:
         kind = hit.rule.id.split(".", 1)[1]
-        if kind == "item" and (found := _item(view, hit, _section_of(hit, sections))):
+        section = _section_of(hit, sections, section_lines) if kind == "item" else None
+        if kind == "item" and (found := _item(view, hit, section)):
             findings.append(found)
         elif kind == "phpt":
             findings.append(_phpt(view, hit))

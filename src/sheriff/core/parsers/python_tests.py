@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from sheriff.core.lazy_regex import lazy_compile
+from sheriff.core.line_spans import LineSpans
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, rule
@@ -105,12 +106,14 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
 
 def _script_findings(view: LogView, hits: Sequence[Hit], claimed: list[LineRange]) -> list[Finding]:
     logs = [(h.number, h.match) for h in hits if h.rule.id.endswith("run_test_log") and h.match]
+    log_lines = [line for line, _ in logs]
+    inside = LineSpans(claimed)
     findings: list[Finding] = []
     for hit in hits:
-        if _inside(hit.number, claimed):
+        if hit.number in inside:
             continue
         name = hit.rule.id.rsplit(".", 1)[1]
-        wrapper = _wrapper_test(logs, hit.number)
+        wrapper = _wrapper_test(logs, log_lines, hit.number)
         found: Finding | None = None
         if name == "traceback":
             found = _traceback_finding(view, hit.number, wrapper)
@@ -125,13 +128,12 @@ def _script_findings(view: LogView, hits: Sequence[Hit], claimed: list[LineRange
     return findings
 
 
-def _inside(number: int, claimed: list[LineRange]) -> bool:
-    return any(first <= number <= last for first, last in claimed)
-
-
-def _wrapper_test(logs: Sequence[tuple[int, re.Match[str] | None]], number: int) -> str | None:
-    """The test file whose log pytorch's run_test.py is printing around ``number``."""
-    index = bisect_right([line for line, _ in logs], number) - 1
+def _wrapper_test(
+    logs: Sequence[tuple[int, re.Match[str] | None]], log_lines: list[int], number: int
+) -> str | None:
+    """The test file whose log pytorch's run_test.py is printing around ``number``
+    (``log_lines``: the line numbers of ``logs``)."""
+    index = bisect_right(log_lines, number) - 1
     if index < 0:
         return None
     match = logs[index][1]

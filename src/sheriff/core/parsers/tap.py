@@ -10,7 +10,7 @@ from sheriff.core.lazy_regex import lazy_compile
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import Parser, find_locations, rule
-from sheriff.core.parsers.misc_family import block_end, capped, joined, previous_line
+from sheriff.core.parsers.misc_family import LineAbove, block_end, capped, joined
 from sheriff.core.scan import Hit
 
 _NOT_OK = lazy_compile(
@@ -23,6 +23,7 @@ _RESULT = lazy_compile(
 )
 _PERL_AT = lazy_compile(r"at (?P<path>\S+?) line (?P<line>\d+)\.?")
 _FILE = lazy_compile(r"^(?P<file>\S+\.t)\s\.+(?:\s|$)")
+_FILE_REACH = 300  # lines above a test's result where its file's header may be
 _NEXT_RESULT = lazy_compile(r"^\s*(?:not )?ok\b|^\s*\d+\.\.\d+\s*$")
 _TIMEOUT = lazy_compile(r"(?i)timed? ?out|timeout")
 _EXCEPTION = lazy_compile(r"(?i)\bdied\b|exception|error:|uncaught|stack:")
@@ -83,14 +84,14 @@ def _sub_type(text: str) -> str:
     return "assertion"
 
 
-def _not_ok(view: LogView, hit: Hit) -> Finding | None:
+def _not_ok(view: LogView, hit: Hit, files: LineAbove) -> Finding | None:
     assert hit.match is not None
     if hit.match.group("directive"):
         return None
     indent = len(hit.match.group("indent"))
     end = _diagnostics_end(view, hit, indent)
     desc = hit.match.group("desc").strip() or f"test {hit.match.group('number') or '?'}"
-    suite = previous_line(view, hit.number, _FILE, limit=300)
+    suite = files.find(hit.number)
     details = joined(view, hit.number + 1, end, limit=1000)
     return Finding(
         tool="tap",
@@ -105,7 +106,7 @@ def _not_ok(view: LogView, hit: Hit) -> Finding | None:
     )
 
 
-def _diagnostic(view: LogView, hit: Hit) -> Finding:
+def _diagnostic(view: LogView, hit: Hit, files: LineAbove) -> Finding:
     assert hit.match is not None
     indent = len(hit.match.group("indent"))
 
@@ -116,7 +117,7 @@ def _diagnostic(view: LogView, hit: Hit) -> Finding:
     end = block_end(view, hit.number, keep, limit=20, blanks=0)
     details = joined(view, hit.number + 1, end, limit=1000)
     name = hit.match.group("name") or hit.match.group("at")
-    suite = previous_line(view, hit.number, _FILE, limit=300)
+    suite = files.find(hit.number)
     return Finding(
         tool="tap",
         failure_type=FailureType.TEST,
@@ -133,14 +134,15 @@ def _diagnostic(view: LogView, hit: Hit) -> Finding:
 def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     findings: list[Finding] = []
     not_ok_lines = {hit.number for hit in hits if hit.rule.id == "tap.not_ok"}
+    files = LineAbove(view, _FILE, limit=_FILE_REACH)  # the file each test is in
     for hit in hits:
         if hit.rule.id == "tap.not_ok":
-            found = _not_ok(view, hit)
+            found = _not_ok(view, hit, files)
             if found is not None:
                 findings.append(found)
         elif hit.rule.id == "tap.diag":
             if not not_ok_lines & set(range(hit.number - 3, hit.number)):
-                findings.append(_diagnostic(view, hit))
+                findings.append(_diagnostic(view, hit, files))
         else:
             findings.append(
                 Finding(
