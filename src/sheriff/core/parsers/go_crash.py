@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sheriff.core.lazy_regex import lazy_compile
+from sheriff.core.line_spans import LineSpans
 from sheriff.core.logview import LogView
 from sheriff.core.model import FailureType, Finding, LineRange, Location, Strength, TestIdentity
 from sheriff.core.parsers.base import merge_ranges
@@ -38,6 +39,51 @@ _RACE_END = lazy_compile(r"^={10,}\s*$")
 _RACE_IN_TEST = lazy_compile(r"race detected during execution of test")
 
 
+class _Findings:
+    """The findings crashes merge into, indexed so that each crash finds its test
+    without reading every finding (a log of thousands of failing tests and panics)."""
+
+    def __init__(self, tests: list[Finding]) -> None:
+        self.items: list[Finding] = []
+        self._by_anchor: dict[int, list[int]] = {}
+        self._by_end: dict[int, list[int]] = {}
+        self.dumped = LineSpans()
+        """Lines of findings with a stack trace read (a dump or a race report)."""
+        for test in tests:
+            self.append(test)
+
+    def append(self, finding: Finding) -> None:
+        self.items.append(finding)
+        self._index(len(self.items) - 1)
+
+    def replace_at(self, position: int, finding: Finding) -> None:
+        old = self.items[position]
+        self._by_anchor[old.anchor].remove(position)
+        self._by_end[_end(old)].remove(position)
+        self.items[position] = finding
+        self._index(position)
+
+    def _index(self, position: int) -> None:
+        finding = self.items[position]
+        self._by_anchor.setdefault(finding.anchor, []).append(position)
+        self._by_end.setdefault(_end(finding), []).append(position)
+        if finding.has_stack_trace:
+            for first, last in finding.ranges:
+                self.dumped.add(first, last)
+
+    def ending_in(self, first: int, last: int) -> list[int]:
+        """Positions, in list order, of the findings whose last line is in the range."""
+        return sorted(p for end in range(first, last + 1) for p in self._by_end.get(end, ()))
+
+    def anchored_in(self, first: int, last: int) -> list[int]:
+        """Positions, in list order, of the findings anchored in the range."""
+        return sorted(p for n in range(first, last + 1) for p in self._by_anchor.get(n, ()))
+
+
+def _end(finding: Finding) -> int:
+    return max(last for _, last in finding.ranges)
+
+
 def merge_crashes(
     view: LogView,
     tests: list[Finding],
@@ -46,23 +92,23 @@ def merge_crashes(
     leaks: Sequence[Hit],
 ) -> list[Finding]:
     """The test findings with their crashes merged in, plus crashes of their own."""
-    result = list(tests)
+    result = _Findings(tests)
     for hit in panics:
         _add_panic(view, hit, result)
     for hit in races:
         _add_race(view, hit, result)
+    covered = LineSpans(r for finding in result.items for r in finding.ranges)
     for hit in leaks:
-        if not any(_covers(finding, hit.number) for finding in result):
-            result.append(_leak(hit))
-    return result
+        if hit.number not in covered:  # a leak report's own lines cover the next ones
+            leak = _leak(hit)
+            result.items.append(leak)
+            for first, last in leak.ranges:
+                covered.add(first, last)
+    return result.items
 
 
-def _covers(finding: Finding, number: int) -> bool:
-    return any(first <= number <= last for first, last in finding.ranges)
-
-
-def _add_panic(view: LogView, hit: Hit, findings: list[Finding]) -> None:
-    if any(_covers(finding, hit.number) and finding.has_stack_trace for finding in findings):
+def _add_panic(view: LogView, hit: Hit, findings: _Findings) -> None:
+    if hit.number in findings.dumped:
         return  # a recovered/re-panic line inside a dump already read
     last = _dump_end(view, hit.number)
     is_go = any(_GOROUTINE.match(text) for _, text in view.span(hit.number, last))
@@ -79,9 +125,10 @@ def _add_panic(view: LogView, hit: Hit, findings: list[Finding]) -> None:
         has_stack_trace=True,
         kind="test",
     )
-    owner = _owning_test(findings, hit.number)
-    if owner is not None and dump.sub_type != "timeout":
-        findings[findings.index(owner)] = replace(
+    position = _owning_test(findings, hit.number)
+    if position is not None and dump.sub_type != "timeout":
+        owner = findings.items[position]
+        merged = replace(
             owner,
             sub_type=dump.sub_type,
             message=dump.message,
@@ -89,8 +136,10 @@ def _add_panic(view: LogView, hit: Hit, findings: list[Finding]) -> None:
             locations=dump.locations or owner.locations,
             has_stack_trace=True,
         )
+        findings.replace_at(position, merged)
         return
-    findings.extend(_dump_findings(view, dump, last))
+    for finding in _dump_findings(view, dump, last):
+        findings.append(finding)
 
 
 def _dump_findings(view: LogView, dump: Finding, last: int) -> list[Finding]:
@@ -104,14 +153,14 @@ def _dump_findings(view: LogView, dump: Finding, last: int) -> list[Finding]:
     return [replace(dump, test=TestIdentity(FRAMEWORK, None, name)) for name in names]
 
 
-def _owning_test(findings: list[Finding], number: int) -> Finding | None:
-    """The test whose ``--- FAIL`` block ends just above a panic line."""
-    for finding in findings:
+def _owning_test(findings: _Findings, number: int) -> int | None:
+    """Where the test whose ``--- FAIL`` block ends just above a panic line is."""
+    for position in findings.ending_in(number - 3, number - 1):
+        finding = findings.items[position]
         if finding.test is None or finding.kind != "test" or finding.has_stack_trace:
             continue
-        end = max(last for _, last in finding.ranges)
-        if finding.anchor < number and 0 < number - end <= 3:
-            return finding
+        if finding.anchor < number:
+            return position
     return None
 
 
@@ -180,14 +229,15 @@ def _unfinished_tests(view: LogView, first: int) -> list[str]:
     return started
 
 
-def _add_race(view: LogView, hit: Hit, findings: list[Finding]) -> None:
+def _add_race(view: LogView, hit: Hit, findings: _Findings) -> None:
     last = _race_end(view, hit.number)
     report = (hit.number, min(last, hit.number + 30))
     locations = tuple(frame_locations(view, hit.number, last))
-    owner = _test_after_race(view, findings, last)
-    if owner is not None:
+    position = _test_after_race(view, findings, last)
+    if position is not None:
+        owner = findings.items[position]
         if owner.sub_type != "race" or owner.anchor > hit.number:
-            findings[findings.index(owner)] = replace(
+            merged = replace(
                 owner,
                 sub_type="race",
                 message=f"WARNING: DATA RACE\n{owner.message}"[:MESSAGE_LIMIT],
@@ -196,6 +246,7 @@ def _add_race(view: LogView, hit: Hit, findings: list[Finding]) -> None:
                 locations=_merged_locations(locations, owner.locations),
                 has_stack_trace=True,
             )
+            findings.replace_at(position, merged)
         return
     names = _running_tests(view, hit.number, last)
     findings.append(
@@ -227,13 +278,16 @@ def _race_message(view: LogView, first: int) -> str:
     return f"WARNING: DATA RACE\n{following.strip()}"
 
 
-def _test_after_race(view: LogView, findings: list[Finding], race_end: int) -> Finding | None:
-    for finding in findings:
-        if finding.test is None or not race_end < finding.anchor <= race_end + 40:
+def _test_after_race(view: LogView, findings: _Findings, race_end: int) -> int | None:
+    """Where the test is whose block, starting just below a race report, says the race
+    happened during it."""
+    for position in findings.anchored_in(race_end + 1, race_end + 40):
+        finding = findings.items[position]
+        if finding.test is None:
             continue
         block = [text for first, last in finding.ranges for _, text in view.span(first, last)]
         if any(_RACE_IN_TEST.search(text) for text in block):
-            return finding
+            return position
     return None
 
 

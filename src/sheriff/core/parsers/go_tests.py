@@ -140,14 +140,15 @@ def _gotestsum_spans(view: LogView, headers: list[_Header]) -> set[int]:
 
 
 def _drop_parents(headers: list[_Header]) -> list[_Header]:
-    names = {(header.suite, header.name) for header in headers}
-    leaves = [
-        header
+    """The headers of tests with no failing subtest (``TestA`` when ``TestA/sub`` failed
+    is only its parent)."""
+    parents = {
+        (header.suite, header.name[:cut])
         for header in headers
-        if not any(
-            suite == header.suite and name.startswith(header.name + "/") for suite, name in names
-        )
-    ]
+        for cut, char in enumerate(header.name)
+        if char == "/"
+    }
+    leaves = [header for header in headers if (header.suite, header.name) not in parents]
     return sorted(leaves, key=lambda header: header.number)
 
 

@@ -136,8 +136,10 @@ def last_command(view: LogView, first: int) -> str | None:
         text = view.text(number)
         if text is None:
             return None
+        if not (text.startswith(("$", "+", ">", "Run ", "[command]")) or "make" in text):
+            continue  # not a shell line (tested first: the pattern is slow to search)
         command = _COMMAND.search(text)
-        if command and (text.startswith(("$", "+", ">", "Run ", "[command]")) or "make" in text):
+        if command:
             return command.group("tool")
     return None
 
