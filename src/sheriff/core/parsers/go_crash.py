@@ -73,11 +73,15 @@ class _Findings:
 
     def ending_in(self, first: int, last: int) -> list[int]:
         """Positions, in list order, of the findings whose last line is in the range."""
-        return sorted(p for end in range(first, last + 1) for p in self._by_end.get(end, ()))
+        return _positions(self._by_end, first, last)
 
     def anchored_in(self, first: int, last: int) -> list[int]:
         """Positions, in list order, of the findings anchored in the range."""
-        return sorted(p for n in range(first, last + 1) for p in self._by_anchor.get(n, ()))
+        return _positions(self._by_anchor, first, last)
+
+
+def _positions(index: dict[int, list[int]], first: int, last: int) -> list[int]:
+    return sorted(p for line in range(first, last + 1) for p in index.get(line, ()))
 
 
 def _end(finding: Finding) -> int:

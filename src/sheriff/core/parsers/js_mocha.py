@@ -76,8 +76,9 @@ def mocha_findings(
         name = hit.rule.id.rsplit(".", 1)[1]
         if name == "mocha_failing" and hit.match is not None:
             count = int(hit.match.group("count"))
-            later = summaries[bisect_right(summaries, hit.number) :]
-            for item in _items(view, hit.number, count, later[0] if later else None):
+            following = bisect_right(summaries, hit.number)
+            next_summary = summaries[following] if following < len(summaries) else None
+            for item in _items(view, hit.number, count, next_summary):
                 claimed.append((item.header, item.last))
                 findings.append(_finding(view, item, cypress))
         elif name == "node_test" and hit.match is not None:

@@ -199,9 +199,9 @@ def _parse(view: LogView, hits: Sequence[Hit]) -> list[Finding]:
     findings: list[Finding] = []
     for hit in hits:
         kind = hit.rule.id.split(".", 1)[1]
-        section = _section_of(hit, sections, section_lines) if kind == "item" else None
-        if kind == "item" and (found := _item(view, hit, section)):
-            findings.append(found)
+        if kind == "item":
+            found = _item(view, hit, _section_of(hit, sections, section_lines))
+            findings.extend([found] if found else [])
         elif kind == "phpt":
             findings.append(_phpt(view, hit))
         elif kind == "summary":
